@@ -1,0 +1,62 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+import { playwright } from '@vitest/browser-playwright';
+import { chromiumArgs, findChromium } from './scripts/machine.js';
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+// SwiftShader runs WebGPU at about 1 GFLOP/s, so GPU tests get minutes, not seconds.
+const GPU_TEST_TIMEOUT_MS = 300_000;
+
+export default defineConfig({
+  server: { host: '127.0.0.1' },
+  worker: { format: 'es' },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        resolve: { alias: { '#test-device': here('test/gpu/device.node.ts') } },
+        test: {
+          name: 'gpu-node',
+          include: ['test/gpu/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: GPU_TEST_TIMEOUT_MS,
+          hookTimeout: GPU_TEST_TIMEOUT_MS,
+          // One Dawn instance per worker process; SwiftShader already uses every core.
+          pool: 'forks',
+          maxWorkers: 1,
+        },
+      },
+      {
+        extends: true,
+        resolve: { alias: { '#test-device': here('test/gpu/device.browser.ts') } },
+        test: {
+          name: 'gpu-chromium',
+          include: ['test/gpu/**/*.test.ts'],
+          exclude: ['test/gpu/**/*.node.test.ts'],
+          testTimeout: GPU_TEST_TIMEOUT_MS,
+          hookTimeout: GPU_TEST_TIMEOUT_MS,
+          maxWorkers: 1,
+          browser: {
+            enabled: true,
+            headless: true,
+            api: { host: '127.0.0.1' },
+            provider: playwright({
+              launchOptions: { executablePath: findChromium() ?? undefined, args: chromiumArgs },
+            }),
+            instances: [{ browser: 'chromium' }],
+          },
+        },
+      },
+    ],
+  },
+});

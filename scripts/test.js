@@ -26,5 +26,9 @@ env.CATLAB_CHROMIUM = browser;
 
 Object.assign(env, vulkanDriverEnv(env));
 
+// Type errors fail the run before any test starts.
+const typecheck = spawnSync('npx', ['tsc', '--noEmit', '-p', '.'], { stdio: 'inherit', env });
+if (typecheck.status !== 0) process.exit(typecheck.status ?? 1);
+
 const result = spawnSync('npx', ['vitest', 'run', ...process.argv.slice(2)], { stdio: 'inherit', env });
 process.exit(result.status ?? 1);

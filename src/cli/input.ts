@@ -1,0 +1,75 @@
+/**
+ * Reads the data matrix V for a command: from a folder or .zip of images, or
+ * from a V.npy that `catlab pack` wrote (with its manifest.json beside it).
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { loadImages } from '../data/node.ts';
+import { readNpy } from '../data/npy.ts';
+import type { U8Matrix } from '../nmf/matrix.ts';
+import { ProgressBar } from './progress.ts';
+
+/** What the manifest records about the images behind V. */
+export interface DataManifest {
+  source: string;
+  files: string[];
+  skipped: { name: string; reason: string }[];
+  width: number;
+  height: number;
+  samples: number;
+  features: number;
+}
+
+export interface InputOptions {
+  /** Side of the square images V is built from. */
+  size: number;
+  /** Use only the first `limit` images (rows). */
+  limit?: number;
+}
+
+export async function loadInput(path: string, options: InputOptions): Promise<{ matrix: U8Matrix; manifest: DataManifest }> {
+  if (path.toLowerCase().endsWith('.npy')) return loadNpyInput(path, options.limit);
+
+  let bar: ProgressBar | undefined;
+  const result = await loadImages(path, {
+    size: options.size,
+    limit: options.limit,
+    onProgress: (done: number, total: number) => {
+      bar ??= new ProgressBar('decode', total);
+      bar.update(done);
+    },
+    onWarning: (message: string) => process.stderr.write(`warning: ${message}\n`),
+  });
+  bar?.finish();
+  if (result.manifest.skipped.length > 0) {
+    process.stderr.write(`skipped ${result.manifest.skipped.length} file(s) that are not readable images\n`);
+  }
+  return result;
+}
+
+async function loadNpyInput(path: string, limit?: number): Promise<{ matrix: U8Matrix; manifest: DataManifest }> {
+  const array = readNpy(new Uint8Array(await readFile(path)));
+  if (array.dtype !== 'u1' || array.shape.length !== 2) {
+    throw new Error(
+      `${path} holds a ${array.shape.join(' × ')} array of dtype ${array.dtype}; V must be a 2-D uint8 array ` +
+        '(samples × features), as `catlab pack` writes it',
+    );
+  }
+  const [allSamples, features] = array.shape;
+  const samples = limit ? Math.min(limit, allSamples) : allSamples;
+  const matrix: U8Matrix = { samples, features, data: (array.data as Uint8Array).subarray(0, samples * features) };
+
+  const packed = await readSiblingManifest(path);
+  const side = Math.round(Math.sqrt(features));
+  const [width, height] = packed?.width && packed.height && packed.width * packed.height === features ? [packed.width, packed.height] : side * side === features ? [side, side] : [features, 1];
+  const files = packed?.files && packed.files.length === allSamples ? packed.files.slice(0, samples) : Array.from({ length: samples }, (_, i) => `row ${i}`);
+  return { matrix, manifest: { source: path, files, skipped: packed?.skipped ?? [], width, height, samples, features } };
+}
+
+async function readSiblingManifest(npyPath: string): Promise<Partial<DataManifest> | undefined> {
+  try {
+    return JSON.parse(await readFile(join(dirname(npyPath), 'manifest.json'), 'utf8')) as Partial<DataManifest>;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * `catlab`: NMF on the GPU from the command line, through the same engine the
+ * playground runs in the browser.
+ */
+import { UsageError } from './args.ts';
+import { packCommand } from './pack.ts';
+import { trainCommand } from './train.ts';
+
+const USAGE = `usage: catlab <command> [options]
+
+commands:
+  pack <folder|zip> --out V.npy [--size 64] [--limit N]
+      Decode a folder or .zip of JPEG/PNG images into a uint8 samples × features
+      matrix (V.npy) and manifest.json beside it.
+
+  train <folder|zip|V.npy> --rank R --iters N --out DIR [--seed S] [--limit N]
+        [--size 64] [--loss-every K]
+        [--init random|custom --init-w W0.npy --init-h H0.npy]
+      Factor V ≈ W·H with multiplicative updates for the Frobenius loss and
+      write W.npy, H.npy, history.json and manifest.json to DIR.
+
+Run 'catlab <command> --help' for a command's options.`;
+
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
+  pack: packCommand,
+  train: trainCommand,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(USAGE);
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`catlab: unknown command '${name}'\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    await command(args);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+      console.error(`catlab ${name}: ${error.message}\nRun 'catlab ${name} --help' for its options.`);
+      return 2;
+    }
+    console.error(`catlab ${name}: ${error instanceof Error ? error.message : String(error)}`);
+    if (process.env.CATLAB_DEBUG && error instanceof Error) console.error(error.stack);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

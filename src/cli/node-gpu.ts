@@ -1,0 +1,34 @@
+/**
+ * WebGPU in Node for the CLI: Dawn through the `webgpu` package, with
+ * SwiftShader picked up by itself on CPU-only Debian machines.
+ */
+import { vulkanDriverEnv } from '../../scripts/machine.js';
+import { NoAdapterError, requestDevice, type CatlabDevice } from '../gpu/device.ts';
+
+// Dawn shuts down when the object create() returns is garbage collected, and
+// a device still in use then crashes the process, so it lives in the module.
+let gpu: GPU | undefined;
+
+export const NO_ADAPTER_HELP =
+  'No WebGPU adapter was found. catlab needs a Vulkan driver (Metal on macOS, D3D12 on Windows).\n' +
+  '  With a GPU: install its Vulkan driver (on Debian: mesa-vulkan-drivers, or the vendor driver).\n' +
+  '  On a CPU-only Linux machine: apt-get install chromium libvulkan1; catlab then finds the\n' +
+  '  SwiftShader driver at /usr/lib/chromium/vk_swiftshader_icd.json by itself (slow but complete).\n' +
+  '  Or point VK_ICD_FILENAMES at a driver\'s ICD JSON file.';
+
+/** Creates a device on the best adapter Dawn finds, or throws with what to install. */
+export async function createNodeDevice(): Promise<CatlabDevice> {
+  // The Vulkan loader reads these when Dawn creates its instance, so they must be set first.
+  Object.assign(process.env, vulkanDriverEnv(process.env));
+  if (!gpu) {
+    const { create, globals } = await import('webgpu');
+    Object.assign(globalThis, globals);
+    gpu = create([]) as GPU;
+  }
+  try {
+    return await requestDevice(gpu);
+  } catch (error) {
+    if (error instanceof NoAdapterError) throw new NoAdapterError(NO_ADAPTER_HELP);
+    throw error;
+  }
+}

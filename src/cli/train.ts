@@ -1,0 +1,135 @@
+/**
+ * `catlab train`: factor V ≈ W·H on the GPU and write W.npy, H.npy,
+ * history.json and manifest.json.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { readNpy, writeNpy } from '../data/npy.ts';
+import { adapterName, watchDevice } from '../gpu/device.ts';
+import { GpuNmf, type LossRecord } from '../nmf/gpu-solver.ts';
+import type { Factors } from '../nmf/init.ts';
+import { integerOption, requiredOption, UsageError } from './args.ts';
+import { loadInput } from './input.ts';
+import { createNodeDevice } from './node-gpu.ts';
+import { ProgressBar } from './progress.ts';
+
+const HELP = `usage: catlab train <folder|zip|V.npy> --rank R --iters N --out DIR [options]
+
+  --rank R          number of components (rows of H)
+  --iters N         multiplicative-update iterations to run
+  --out DIR         folder for W.npy, H.npy (float32), history.json, manifest.json
+  --seed S          seed of the random initialisation (default 0)
+  --limit N         use only the first N images (rows of V)
+  --size PX         side of the square images, in pixels (default 64)
+  --loss-every K    record the loss every K iterations (default 10; the last is always recorded)
+  --init random|custom
+                    random: |N(0,1)|·sqrt(mean(V)/rank), as scikit-learn scales it (default)
+                    custom: start from --init-w W0.npy (samples × rank) and --init-h H0.npy (rank × features)
+
+Ctrl-C stops after the current batch of iterations and still writes the results.`;
+
+export async function trainCommand(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      rank: { type: 'string' },
+      iters: { type: 'string' },
+      out: { type: 'string' },
+      seed: { type: 'string' },
+      limit: { type: 'string' },
+      size: { type: 'string' },
+      'loss-every': { type: 'string' },
+      init: { type: 'string' },
+      'init-w': { type: 'string' },
+      'init-h': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return;
+  }
+  if (positionals.length !== 1) throw new UsageError('give exactly one folder, .zip or V.npy to train on');
+  const rank = integerOption('rank', requiredOption('rank', values.rank), 0, 1);
+  const iterations = integerOption('iters', requiredOption('iters', values.iters), 0, 0);
+  const out = requiredOption('out', values.out);
+  const seed = integerOption('seed', values.seed, 0, 0, 0xffffffff);
+  const limit = integerOption('limit', values.limit, 0, 1) || undefined;
+  const size = integerOption('size', values.size, 64, 1, 4096);
+  const lossEvery = integerOption('loss-every', values['loss-every'], 10, 0);
+  const initKind = values.init ?? (values['init-w'] || values['init-h'] ? 'custom' : 'random');
+  if (initKind !== 'random' && initKind !== 'custom') throw new UsageError(`--init ${initKind} is invalid; use random or custom`);
+
+  const { matrix, manifest } = await loadInput(positionals[0], { size, limit });
+  const init = initKind === 'custom' ? await readCustomInit(values['init-w'], values['init-h']) : undefined;
+
+  const { device, adapterInfo } = await createNodeDevice();
+  watchDevice(device, (failure) => process.stderr.write(`GPU error (${failure.kind}): ${failure.message}\n`));
+  process.stderr.write(
+    `training ${matrix.samples} × ${matrix.features}, rank ${rank}, ${iterations} iterations on ${adapterName(adapterInfo)}\n`,
+  );
+
+  const nmf = await GpuNmf.create(device, matrix, { rank, seed, init });
+  const abort = new AbortController();
+  const onInterrupt = () => {
+    process.stderr.write('\ninterrupted: stopping after the current batch and writing what was computed\n');
+    abort.abort();
+  };
+  process.once('SIGINT', onInterrupt);
+
+  const history: LossRecord[] = [await nmf.loss()];
+  const bar = new ProgressBar('train', iterations);
+  try {
+    await nmf.run(iterations, {
+      lossEvery,
+      signal: abort.signal,
+      onProgress: (iteration, records) => {
+        history.push(...records);
+        const last = history[history.length - 1];
+        bar.update(iteration, `loss ${last.loss.toPrecision(6)}`);
+      },
+    });
+  } finally {
+    bar.finish();
+    process.off('SIGINT', onInterrupt);
+  }
+  if (history[history.length - 1].iteration !== nmf.iteration) history.push({ ...(await nmf.loss()), seconds: history[history.length - 1].seconds });
+
+  await mkdir(out, { recursive: true });
+  await writeFile(join(out, 'W.npy'), writeNpy(await nmf.readW(), [matrix.samples, rank], 'f4'));
+  await writeFile(join(out, 'H.npy'), writeNpy(await nmf.readH(), [rank, matrix.features], 'f4'));
+  await writeFile(join(out, 'history.json'), `${JSON.stringify(history, null, 2)}\n`);
+  const model = {
+    ...manifest,
+    rank,
+    iterations: nmf.iteration,
+    requestedIterations: iterations,
+    seed: init ? null : seed,
+    init: initKind,
+    solver: 'mu',
+    betaLoss: 'frobenius',
+    adapter: adapterName(adapterInfo),
+  };
+  await writeFile(join(out, 'manifest.json'), `${JSON.stringify(model, null, 2)}\n`);
+  nmf.destroy();
+  device.destroy();
+
+  const last = history[history.length - 1];
+  process.stderr.write(
+    `wrote ${out}: ${nmf.iteration} iterations, loss ${last.loss.toPrecision(6)}, relative error ${last.relativeError.toFixed(4)}\n`,
+  );
+}
+
+async function readCustomInit(wPath: string | undefined, hPath: string | undefined): Promise<Factors> {
+  if (!wPath || !hPath) throw new UsageError('--init custom needs both --init-w W0.npy and --init-h H0.npy');
+  const [W, H] = await Promise.all([wPath, hPath].map(async (path) => {
+    const array = readNpy(new Uint8Array(await readFile(path)));
+    if (array.shape.length !== 2 || (array.dtype !== 'f4' && array.dtype !== 'f8')) {
+      throw new Error(`${path} holds a ${array.shape.join(' × ')} array of dtype ${array.dtype}; give a 2-D float32 or float64 array`);
+    }
+    return Float32Array.from(array.data as Float32Array | Float64Array);
+  }));
+  return { W, H };
+}

@@ -6,17 +6,19 @@
 // PARTIALS values in float64 after read-back, which keeps the rounding of a
 // long f32 sum out of the loss.
 //
-// Threads: PARTIALS workgroups of WORKGROUP_X invocations; invocation t of
+// Threads: G workgroups of WORKGROUP_X invocations; invocation t of
 // workgroup g sums elements g·WORKGROUP_X + t, stepping by the whole grid,
 // then the workgroup adds its values as a tree in workgroup memory.
-// Dispatch: (PARTIALS, 1, 1) whatever the count, so the read-back size is
-// fixed. WORKGROUP_X must be a power of two for the tree.
+// Dispatch: (G, 1, 1) with G = min(PARTIALS, ceil(count / WORKGROUP_X)), so
+// small inputs start no idle workgroups; the read-back size stays PARTIALS,
+// and the slots from G on are never written, so they keep their zeros.
+// WORKGROUP_X must be a power of two for the tree.
 //
 // Bindings (group 0):
 //   0  params    uniform            Params
 //   1  x         read-only storage  array<f32>  count
 //   2  y         read-only storage  array<f32>  count
-//   3  partials  storage            array<f32>  PARTIALS values at offset
+//   3  partials  storage            array<f32>  PARTIALS values at offset, G of them written
 
 override WORKGROUP_X: u32 = 256u;
 override WORKGROUP_Y: u32 = 1u;
@@ -37,8 +39,12 @@ struct Params {
 var<workgroup> sums: array<f32, MAX_WORKGROUP>;
 
 @compute @workgroup_size(WORKGROUP_X, WORKGROUP_Y)
-fn main(@builtin(local_invocation_index) local: u32, @builtin(workgroup_id) group: vec3<u32>) {
-  let stride = PARTIALS * WORKGROUP_X;
+fn main(
+  @builtin(local_invocation_index) local: u32,
+  @builtin(workgroup_id) group: vec3<u32>,
+  @builtin(num_workgroups) groups: vec3<u32>,
+) {
+  let stride = groups.x * WORKGROUP_X;
   var sum = 0.0;
   for (var i = group.x * WORKGROUP_X + local; i < params.count; i += stride) {
     sum += x[i] * y[i];

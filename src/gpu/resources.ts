@@ -23,10 +23,19 @@ export class GpuResources {
     return buffer;
   }
 
-  /** Creates a uniform buffer of u32 values. */
-  uniform(label: string, values: readonly number[]): GPUBuffer {
+  /**
+   * Creates a uniform buffer of 4-byte fields in order: a number is written
+   * as u32, `{ f32: x }` as f32, matching a WGSL struct of u32 and f32 members.
+   */
+  uniform(label: string, values: readonly (number | { f32: number })[]): GPUBuffer {
     const buffer = this.buffer(label, Math.max(16, values.length * 4), GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
-    this.device.queue.writeBuffer(buffer, 0, new Uint32Array(values));
+    const words = new Uint32Array(values.length);
+    const floats = new Float32Array(words.buffer);
+    values.forEach((value, i) => {
+      if (typeof value === 'number') words[i] = value;
+      else floats[i] = value.f32;
+    });
+    this.device.queue.writeBuffer(buffer, 0, words);
     return buffer;
   }
 

@@ -1,60 +1,75 @@
 /**
- * NMF on the GPU: Lee–Seung multiplicative updates for the Frobenius loss.
+ * NMF on the GPU with scikit-learn's options: multiplicative updates for any
+ * β and HALS coordinate descent, its initialisations, regularisation,
+ * stopping rules and `transform`.
  *
- * V stays on the GPU as packed 8-bit pixels, split into row blocks that each
- * fit one storage binding. Every product of an iteration is recorded once as
- * a dispatch at creation, so running N iterations only re-encodes the same
- * list N times, many iterations per submit.
+ * Every dispatch of an iteration is recorded once at creation, so running N
+ * iterations re-encodes the same list, many iterations per submit. Measures
+ * and CD violations are reduced on the GPU into a read-back buffer, one slot
+ * per measured iteration. A fit that stops inside a submit rolls W and H back
+ * to the copy taken after the stopping iteration, so it ends exactly where
+ * scikit-learn's would.
  */
+import { CoordinateDescentKernels } from '../gpu/coordinate-descent.ts';
+import { ElementwiseKernels } from '../gpu/elementwise.ts';
 import { encodeDispatches, type Dispatch } from '../gpu/kernel.ts';
-import { DOT_PARTIAL_COUNT, ElementwiseKernels } from '../gpu/elementwise.ts';
 import { checkBindingSize } from '../gpu/limits.ts';
 import { MatmulKernels } from '../gpu/matmul.ts';
+import { ReductionKernels } from '../gpu/reductions.ts';
 import { GpuResources, readFloat32, writeBuffer } from '../gpu/resources.ts';
-import { checkFactors, checkRank, randomFactors, type Factors } from './init.ts';
-import { checkU8Matrix, mean, packRows, squaredNorm, wordsPerRow, type U8Matrix } from './matrix.ts';
+import { cdIteration, type CdIteration } from './gpu-cd.ts';
+import { workLayout, type Piece, type SolverContext } from './gpu-context.ts';
+import { GpuMatrixV } from './gpu-matrix-v.ts';
+import { decodeMeasure, measureDispatches, sum, type MeasureDispatches } from './gpu-measure.ts';
+import { muIteration } from './gpu-mu.ts';
+import { frobeniusProducts } from './gpu-products.ts';
+import { planSubmit, type SubmitPlan } from './gpu-schedule.ts';
+import { gpuProducts } from './gpu-svd.ts';
+import { checkFactors, initialFactors, transformStart, type Factors } from './init.ts';
+import { buildRecord, type IterationRecord } from './measures.ts';
+import { checkZerosForBeta, type U8Matrix } from './matrix.ts';
+import { regularization, resolveOptions, type NmfOptions, type NmfSettings } from './options.ts';
+import { PermutationStream } from './shuffle.ts';
+import { convergenceWarning, StoppingRule, type FitResult } from './stopping.ts';
 
-export interface GpuNmfOptions {
-  rank: number;
-  /** Seed of the random initialisation; ignored when `init` is given. */
-  seed?: number;
-  /** Starting W and H; random (scaled as scikit-learn scales it) when absent. */
-  init?: Factors;
-  /**
-   * Largest V block in bytes; the device's maxStorageBufferBindingSize when
-   * absent. Tests set it small to exercise the row-block split.
-   */
+export type { IterationRecord, LossRecord } from './measures.ts';
+export type { FitResult } from './stopping.ts';
+
+export interface GpuNmfOptions extends NmfOptions {
+  /** Largest V block in bytes when V is given as a U8Matrix (see GpuMatrixV). */
   maxBlockBytes?: number;
+  /** Largest W·H scratch buffer for β ≠ 2, in bytes. Default 64 MiB, within the binding limit. */
+  maxScratchBytes?: number;
   /** Label prefix of every GPU object. */
   label?: string;
 }
 
-/** One point of the loss curve. */
-export interface LossRecord {
-  iteration: number;
-  /** ‖V − W·H‖_F with V scaled to [0, 1], scikit-learn's `reconstruction_err_`. */
-  loss: number;
-  /** loss / ‖V‖_F. */
-  relativeError: number;
-  /** Seconds of run() since it started, measured when this iteration's submit finished. */
-  seconds: number;
-}
-
 export interface RunOptions {
-  /** Records the loss every this many iterations, and after the last one. 0 records only the last. */
+  /** Records the measures every this many iterations (counted from 0) and after the last one. 0 records only the last. */
   lossEvery?: number;
-  /** Most iterations encoded into one submit. */
+  /** Most iterations encoded into one submit (at most 64). */
   iterationsPerSubmit?: number;
-  /** Called after each submit with the iterations done so far and the new loss records. */
-  onProgress?: (iteration: number, records: readonly LossRecord[]) => void;
+  /** Called after each submit with the iterations done so far and the new records. */
+  onProgress?: (iteration: number, records: readonly IterationRecord[]) => void;
   /** Stops between submits when aborted; the iterations already run are kept. */
   signal?: AbortSignal;
 }
 
-/** Loss records one submit can hold: two dot products each. */
-const LOSS_SLOTS = 64;
+export interface FitOptions extends Omit<RunOptions, 'lossEvery'> {
+  /** Records the measures every this many iterations, besides the start and the end. Default 10. */
+  recordEvery?: number;
+}
+
+type BuildOptions = Pick<GpuNmfOptions, 'label' | 'maxScratchBytes'>;
+
+/** Slots of the read-back buffer: measures and iterations per submit. */
+const SLOTS = 64;
+/** Memory for the W and H copies a fit can roll back to. */
+const SNAPSHOT_BYTES = 64 * 1024 * 1024;
+const DEFAULT_SCRATCH_BYTES = 64 * 1024 * 1024;
 
 export class GpuNmf {
+  readonly settings: NmfSettings;
   readonly samples: number;
   readonly features: number;
   readonly rank: number;
@@ -63,137 +78,113 @@ export class GpuNmf {
   /** Iterations run so far. */
   iteration = 0;
 
-  private readonly resources: GpuResources;
-  private readonly squaredNormOfV: number;
-  private readonly W: GPUBuffer;
-  private readonly H: GPUBuffer;
-  private readonly partials: GPUBuffer;
-  private readonly updateW: Dispatch[];
-  private readonly updateH: Dispatch[];
-  private readonly lossSlots: Dispatch[][];
+  private readonly ctx: SolverContext;
+  private readonly iterationDispatches: Dispatch[];
+  private readonly cd: CdIteration | null;
+  private readonly measures: MeasureDispatches;
+  private readonly results: GPUBuffer;
+  private readonly orders: GPUBuffer | null;
+  private readonly permutations: PermutationStream;
+  private snapshots: GPUBuffer | null = null;
+  private readonly snapshotSlots: number;
+  private readonly maxScratchBytes: number | undefined;
 
-  private constructor(readonly device: GPUDevice, v: U8Matrix, options: GpuNmfOptions) {
-    checkU8Matrix(v);
-    checkRank(options.rank, v.samples, v.features);
+  private constructor(readonly device: GPUDevice, readonly v: GpuMatrixV, settings: NmfSettings, start: Factors, private readonly ownsV: boolean, updateH: boolean, options: BuildOptions) {
     const { samples, features } = v;
-    const rank = options.rank;
+    const rank = settings.rank;
     const label = options.label ?? 'nmf';
+    this.settings = settings;
     this.samples = samples;
     this.features = features;
     this.rank = rank;
-    this.squaredNormOfV = squaredNorm(v);
+    this.blockRows = v.blocks.map((block) => block.rows);
+    this.maxScratchBytes = options.maxScratchBytes;
+    checkFactors(start, this);
 
     const limits = device.limits;
     const fix = 'Use fewer samples (--limit), a lower rank or smaller images.';
     checkBindingSize(limits, `W (${samples} × ${rank} f32)`, samples * rank * 4, fix);
     checkBindingSize(limits, `H (${rank} × ${features} f32)`, rank * features * 4, fix);
 
-    const init = options.init ?? randomFactors({ samples, features, rank }, mean(v), options.seed ?? 0);
-    checkFactors(init, { samples, features, rank });
+    const resources = new GpuResources(device);
+    const coordinateDescent = new CoordinateDescentKernels(resources);
+    const isCd = settings.solver === 'cd';
+    const layout = workLayout(rank, isCd ? coordinateDescent.partialCount(samples) : 0, isCd && updateH ? coordinateDescent.partialCount(features) : 0);
+    const { pieces, scratch } = this.scratchFor(resources, settings, options, label);
+    this.ctx = {
+      device,
+      resources,
+      matmul: new MatmulKernels(resources),
+      elementwise: new ElementwiseKernels(resources),
+      reductions: new ReductionKernels(resources),
+      coordinateDescent,
+      v,
+      settings,
+      penalties: regularization(settings, samples, features),
+      rank,
+      W: resources.storage(`${label}/W`, start.W),
+      H: resources.storage(`${label}/H`, start.H),
+      updateH,
+      label,
+      pieces,
+      scratch,
+      work: resources.storage(`${label}/work`, layout.size * 4),
+      layout,
+    };
 
-    this.resources = new GpuResources(device);
-    const res = this.resources;
-    const f32 = (name: string, count: number) => res.storage(`${label}/${name}`, count * 4);
-    this.W = res.storage(`${label}/W`, init.W);
-    this.H = res.storage(`${label}/H`, init.H);
-    const vht = f32('V·Hᵀ', samples * rank);
-    const whht = f32('W·H·Hᵀ', samples * rank);
-    const hht = f32('H·Hᵀ', rank * rank);
-    const wtw = f32('Wᵀ·W', rank * rank);
-    const wtv = f32('Wᵀ·V', rank * features);
-    const wtwh = f32('Wᵀ·W·H', rank * features);
-    this.partials = f32('loss-partials', LOSS_SLOTS * 2 * DOT_PARTIAL_COUNT);
+    const frobenius = settings.beta === 2 ? frobeniusProducts(this.ctx) : null;
+    this.cd = isCd ? cdIteration(this.ctx, frobenius!) : null;
+    this.iterationDispatches = this.cd ? this.cd.dispatches : muIteration(this.ctx, frobenius);
+    this.measures = measureDispatches(this.ctx, frobenius);
+    this.results = resources.storage(`${label}/results`, SLOTS * (layout.measureSize + layout.violationSize) * 4);
+    this.orders = isCd ? resources.storage(`${label}/orders`, SLOTS * 2 * rank * 4) : null;
+    this.permutations = new PermutationStream(settings.seed, settings.shuffle);
+    const factorBytes = (samples + features) * rank * 4;
+    this.snapshotSlots = Math.max(1, Math.min(SLOTS, Math.floor(SNAPSHOT_BYTES / factorBytes)));
+  }
 
-    // V in row blocks, each within one storage binding.
-    const rowWords = wordsPerRow(features);
-    const maxBlock = Math.min(options.maxBlockBytes ?? Infinity, limits.maxStorageBufferBindingSize, limits.maxBufferSize);
-    const rowsPerBlock = Math.floor(maxBlock / (rowWords * 4));
-    if (rowsPerBlock < 1) {
-      checkBindingSize(limits, `one row of V (${features} pixels)`, rowWords * 4, 'Use smaller images.');
-      throw new RangeError(`maxBlockBytes ${options.maxBlockBytes} is smaller than one row of V (${rowWords * 4} bytes)`);
-    }
-    const blocks: { start: number; rows: number; buffer: GPUBuffer }[] = [];
-    for (let start = 0; start < samples; start += rowsPerBlock) {
-      const end = Math.min(start + rowsPerBlock, samples);
-      blocks.push({ start, rows: end - start, buffer: res.storage(`${label}/V[${start}:${end}]`, packRows(v, start, end)) });
-    }
-    this.blockRows = blocks.map((block) => block.rows);
-
-    const mm = new MatmulKernels(res);
-    const ew = new ElementwiseKernels(res);
-    const W = this.W;
-    const H = this.H;
-
-    const hhtDispatch = mm.prepare(
-      { m: rank, n: rank, k: features, a: { buffer: H, layout: 'f32', ld: features }, b: { buffer: H, layout: 'f32-transposed', ld: features }, c: { buffer: hht, ld: rank } },
-      `${label}/H·Hᵀ`,
-    );
-    this.updateW = [
-      hhtDispatch,
-      ...blocks.map((block) =>
-        mm.prepare(
-          {
-            m: block.rows, n: rank, k: features,
-            a: { buffer: block.buffer, layout: 'u8', ld: rowWords },
-            b: { buffer: H, layout: 'f32-transposed', ld: features },
-            c: { buffer: vht, ld: rank, offset: block.start * rank },
-          },
-          `${label}/V·Hᵀ[${block.start}]`,
-        ),
-      ),
-      mm.prepare(
-        { m: samples, n: rank, k: rank, a: { buffer: W, layout: 'f32', ld: rank }, b: { buffer: hht, layout: 'f32', ld: rank }, c: { buffer: whht, ld: rank } },
-        `${label}/W·H·Hᵀ`,
-      ),
-      ew.multiplicativeUpdate(W, vht, whht, samples * rank, `${label}/update-W`),
-    ];
-
-    this.updateH = [
-      mm.prepare(
-        { m: rank, n: rank, k: samples, a: { buffer: W, layout: 'f32-transposed', ld: rank }, b: { buffer: W, layout: 'f32', ld: rank }, c: { buffer: wtw, ld: rank } },
-        `${label}/Wᵀ·W`,
-      ),
-      ...blocks.map((block, index) =>
-        mm.prepare(
-          {
-            m: rank, n: features, k: block.rows,
-            a: { buffer: W, layout: 'f32-transposed', ld: rank, offset: block.start * rank },
-            b: { buffer: block.buffer, layout: 'u8', ld: rowWords },
-            c: { buffer: wtv, ld: features },
-            accumulate: index > 0,
-          },
-          `${label}/Wᵀ·V[${block.start}]`,
-        ),
-      ),
-      mm.prepare(
-        { m: rank, n: features, k: rank, a: { buffer: wtw, layout: 'f32', ld: rank }, b: { buffer: H, layout: 'f32', ld: features }, c: { buffer: wtwh, ld: features } },
-        `${label}/Wᵀ·W·H`,
-      ),
-      ew.multiplicativeUpdate(H, wtv, wtwh, rank * features, `${label}/update-H`),
-    ];
-
-    // ‖V − WH‖² = ‖V‖² − 2⟨H, WᵀV⟩ + ⟨WᵀW, HHᵀ⟩, from the products of the
-    // iteration just run plus a fresh H·Hᵀ of the updated H.
-    this.lossSlots = Array.from({ length: LOSS_SLOTS }, (_, slot) => [
-      hhtDispatch,
-      ew.dotPartials(H, wtv, rank * features, this.partials, slot * 2 * DOT_PARTIAL_COUNT, `${label}/loss[${slot}]/⟨H,WᵀV⟩`),
-      ew.dotPartials(wtw, hht, rank * rank, this.partials, (slot * 2 + 1) * DOT_PARTIAL_COUNT, `${label}/loss[${slot}]/⟨WᵀW,HHᵀ⟩`),
-    ]);
+  /** Splits V into pieces whose W·H fits the scratch buffer (β ≠ 2 only). */
+  private scratchFor(resources: GpuResources, settings: NmfSettings, options: BuildOptions, label: string): { pieces: Piece[]; scratch: GPUBuffer | null } {
+    if (settings.beta === 2) return { pieces: [], scratch: null };
+    const rowBytes = 8 * this.features;
+    const limits = this.device.limits;
+    checkBindingSize(limits, `one row of the W·H scratch (${this.features} × 2 f32)`, rowBytes, 'Use smaller images.');
+    const budget = Math.min(options.maxScratchBytes ?? DEFAULT_SCRATCH_BYTES, limits.maxStorageBufferBindingSize, limits.maxBufferSize);
+    const pieceRows = Math.max(1, Math.floor(budget / rowBytes));
+    const pieces = this.v.pieces(pieceRows);
+    const rows = Math.max(...pieces.map((piece) => piece.rows));
+    return { pieces, scratch: resources.storage(`${label}/W·H scratch`, rows * rowBytes) };
   }
 
   /**
-   * Uploads V and the starting factors and records every dispatch.
+   * Uploads V (unless it is a shared GpuMatrixV), computes the starting
+   * factors and records every dispatch.
    *
    * @example
-   * const nmf = await GpuNmf.create(device, v, { rank: 16, seed: 1 });
-   * const history = await nmf.run(50, { lossEvery: 10 });
+   * const nmf = await GpuNmf.create(device, v, { rank: 16, beta: 'kullback-leibler', init: 'nndsvda' });
+   * const { history, converged } = await nmf.fit();
    */
-  static async create(device: GPUDevice, v: U8Matrix, options: GpuNmfOptions): Promise<GpuNmf> {
+  static async create(device: GPUDevice, v: U8Matrix | GpuMatrixV, options: GpuNmfOptions): Promise<GpuNmf> {
+    const settings = resolveOptions(options);
+    const owns = !(v instanceof GpuMatrixV);
+    const matrix = v instanceof GpuMatrixV ? v : await GpuMatrixV.create(device, v, { maxBlockBytes: options.maxBlockBytes, label: `${options.label ?? 'nmf'}/V` });
+    try {
+      if (matrix.device !== device) throw new Error('the shared V lives on another GPUDevice; create the solver on the device of its GpuMatrixV');
+      checkZerosForBeta(matrix.stats, settings.beta);
+      const start = await initialFactors(settings, matrix.stats, options.init, () => gpuProducts(matrix, `${options.label ?? 'nmf'}/init`));
+      return await GpuNmf.build(device, matrix, settings, start, owns, true, options);
+    } catch (error) {
+      if (owns) matrix.destroy();
+      throw error;
+    }
+  }
+
+  private static async build(device: GPUDevice, v: GpuMatrixV, settings: NmfSettings, start: Factors, ownsV: boolean, updateH: boolean, options: BuildOptions): Promise<GpuNmf> {
     device.pushErrorScope('validation');
     device.pushErrorScope('out-of-memory');
     let nmf: GpuNmf | undefined;
     try {
-      nmf = new GpuNmf(device, v, options);
+      nmf = new GpuNmf(device, v, settings, start, ownsV, updateH, options);
     } finally {
       const oom = await device.popErrorScope();
       const invalid = await device.popErrorScope();
@@ -208,106 +199,220 @@ export class GpuNmf {
 
   /** ‖V‖_F with V scaled to [0, 1]. */
   get normOfV(): number {
-    return Math.sqrt(this.squaredNormOfV);
+    return Math.sqrt(this.v.stats.squaredNorm);
   }
 
   /**
-   * Runs `iterations` more iterations and returns the loss records taken on
-   * the way: every `lossEvery` iterations (counted from iteration 0) and
-   * after the last one.
+   * Runs `iterations` more iterations, ignoring the stopping rule, and returns
+   * the records taken on the way: every `lossEvery` iterations (counted from
+   * iteration 0) and after the last one.
    */
-  async run(iterations: number, options: RunOptions = {}): Promise<LossRecord[]> {
-    const lossEvery = options.lossEvery ?? 0;
-    const perSubmit = Math.max(1, options.iterationsPerSubmit ?? 16);
-    const start = performance.now();
-    const target = this.iteration + iterations;
-    const records: LossRecord[] = [];
-
-    while (this.iteration < target && !options.signal?.aborted) {
-      const first = this.iteration + 1;
-      const last = Math.min(target, this.iteration + perSubmit);
-      const lossAt: number[] = [];
-      for (let it = first; it <= last && lossAt.length < LOSS_SLOTS; it++) {
-        if ((lossEvery > 0 && it % lossEvery === 0) || it === target) lossAt.push(it);
-      }
-      // End the submit at its last loss record so each record's time is its own.
-      const end = lossAt.length > 0 ? lossAt[lossAt.length - 1] : last;
-      const encoder = this.device.createCommandEncoder({ label: `nmf/iterations ${first}-${end}` });
-      const pass = encoder.beginComputePass({ label: `nmf/iterations ${first}-${end}` });
-      for (let it = first; it <= end; it++) {
-        encodeDispatches(pass, this.updateW);
-        encodeDispatches(pass, this.updateH);
-        const slot = lossAt.indexOf(it);
-        if (slot >= 0) encodeDispatches(pass, this.lossSlots[slot]);
-      }
-      pass.end();
-      this.device.queue.submit([encoder.finish()]);
-
-      const fresh: LossRecord[] = [];
-      if (lossAt.length > 0) {
-        const sums = await this.readLossSums(lossAt.length);
-        const seconds = (performance.now() - start) / 1000;
-        lossAt.forEach((iteration, slot) => fresh.push(this.record(iteration, sums[slot], seconds)));
-      } else {
-        await this.device.queue.onSubmittedWorkDone();
-      }
-      this.iteration = end;
-      records.push(...fresh);
-      options.onProgress?.(this.iteration, fresh);
-    }
+  async run(iterations: number, options: RunOptions = {}): Promise<IterationRecord[]> {
+    const { records } = await this.advance(this.iteration + iterations, options.lossEvery ?? 0, options, null);
     return records;
   }
 
-  /** The loss of the current W and H, computed on the GPU without running an iteration. */
-  async loss(): Promise<LossRecord> {
-    const encoder = this.device.createCommandEncoder({ label: 'nmf/loss' });
-    const pass = encoder.beginComputePass({ label: 'nmf/loss' });
-    // Wᵀ·W and Wᵀ·V of the current W are the first two steps of the H update.
-    encodeDispatches(pass, this.updateH.slice(0, -2));
-    encodeDispatches(pass, this.lossSlots[0]);
-    pass.end();
+  /**
+   * Runs until scikit-learn's stopping rule holds or `maxIter` iterations
+   * are done in total, and returns the records and whether it converged.
+   */
+  async fit(options: FitOptions = {}): Promise<FitResult> {
+    const rule = new StoppingRule(this.settings);
+    const history = [await this.measure()];
+    rule.start(history[0].loss);
+    const { records, aborted } = await this.advance(this.settings.maxIter, options.recordEvery ?? 10, options, rule);
+    history.push(...records);
+    if (history[history.length - 1].iteration !== this.iteration) {
+      const last = await this.measure();
+      last.seconds = history[history.length - 1].seconds;
+      history.push(last);
+    }
+    const converged = rule.convergedAt !== null;
+    const warning = aborted && !converged ? `the fit was aborted after ${this.iteration} of ${this.settings.maxIter} iterations` : convergenceWarning(this.settings, converged);
+    return { iterations: this.iteration, converged, warning, history };
+  }
+
+  /**
+   * Fits W for new data with this solver's H fixed, as scikit-learn's
+   * `transform` does (W starts at sqrt(mean(V)/rank) for MU, 0 for CD).
+   */
+  async transform(v: U8Matrix | GpuMatrixV, options: FitOptions = {}): Promise<{ W: Float32Array } & FitResult> {
+    if (v.features !== this.features) {
+      throw new RangeError(`transform needs ${this.features} features like the fitted V, but the new V has ${v.features}`);
+    }
+    const H = await this.readH();
+    const owns = !(v instanceof GpuMatrixV);
+    const matrix = v instanceof GpuMatrixV ? v : await GpuMatrixV.create(this.device, v, { label: `${this.ctx.label}/transform/V` });
+    let solver: GpuNmf | undefined;
+    try {
+      checkZerosForBeta(matrix.stats, this.settings.beta, 'the new V');
+      const start = { W: transformStart(matrix.stats, this.settings), H };
+      solver = await GpuNmf.build(this.device, matrix, this.settings, start, owns, false, { label: `${this.ctx.label}/transform`, maxScratchBytes: this.maxScratchBytes });
+      const result = await solver.fit(options);
+      return { W: await solver.readW(), ...result };
+    } finally {
+      if (solver) solver.destroy();
+      else if (owns) matrix.destroy();
+    }
+  }
+
+  /** Every measure of the current W and H, computed on the GPU without running an iteration. */
+  async measure(): Promise<IterationRecord> {
+    const encoder = this.device.createCommandEncoder({ label: `${this.ctx.label}/measure` });
+    this.encodePass(encoder, this.measures.standalone, 'measure');
     this.device.queue.submit([encoder.finish()]);
-    const [sums] = await this.readLossSums(1);
-    return this.record(this.iteration, sums, 0);
+    const values = await readFloat32(this.device, this.ctx.work, this.ctx.layout.measureSize);
+    return buildRecord(this.iteration, decodeMeasure(this.ctx, values, 0), this.v.stats);
   }
 
-  private async readLossSums(slots: number): Promise<{ cross: number; gram: number }[]> {
-    const values = await readFloat32(this.device, this.partials, slots * 2 * DOT_PARTIAL_COUNT);
-    const sum = (from: number) => {
-      let total = 0;
-      for (let i = from; i < from + DOT_PARTIAL_COUNT; i++) total += values[i];
-      return total;
+  /** The measures of the current W and H; the name of `measure()` from before it measured more than the loss. */
+  loss(): Promise<IterationRecord> {
+    return this.measure();
+  }
+
+  private encodePass(encoder: GPUCommandEncoder, dispatches: readonly Dispatch[], name: string): void {
+    const pass = encoder.beginComputePass({ label: `${this.ctx.label}/${name}` });
+    encodeDispatches(pass, dispatches);
+    pass.end();
+  }
+
+  /** Runs submits until `target`, a stop by `rule` or an abort; returns the records taken. */
+  private async advance(target: number, recordEvery: number, options: RunOptions, rule: StoppingRule | null): Promise<{ records: IterationRecord[]; aborted: boolean }> {
+    const start = performance.now();
+    const records: IterationRecord[] = [];
+    const limits = {
+      iterationsPerSubmit: Math.min(SLOTS, options.iterationsPerSubmit ?? 16),
+      measureSlots: SLOTS,
+      snapshotSlots: rule ? this.snapshotSlots : 0,
+      recordEvery,
     };
-    return Array.from({ length: slots }, (_, slot) => ({
-      cross: sum(slot * 2 * DOT_PARTIAL_COUNT),
-      gram: sum((slot * 2 + 1) * DOT_PARTIAL_COUNT),
-    }));
+    while (this.iteration < target && !options.signal?.aborted) {
+      const plan = planSubmit(this.iteration, target, limits, rule);
+      const submitStart = performance.now();
+      const values = await this.submit(plan);
+      const now = performance.now();
+      const fresh: IterationRecord[] = [];
+      let stoppedAt: number | null = null;
+
+      for (let it = plan.first; it <= plan.end && stoppedAt === null; it++) {
+        const violation = this.cd ? this.violationOf(values!, it - plan.first) : undefined;
+        let stop = rule !== null && violation !== undefined && rule.observeViolation(it, violation);
+        const slot = plan.measureAt.indexOf(it);
+        if (slot >= 0) {
+          const record = buildRecord(it, decodeMeasure(this.ctx, values!, this.measureOffset(slot)), this.v.stats, violation);
+          record.seconds = (now - start) / 1000;
+          record.secondsPerIteration = (now - submitStart) / 1000 / (plan.end - plan.first + 1);
+          fresh.push(record);
+          if (rule !== null && !stop && rule.needsLossAt(it)) stop = rule.observeLoss(it, record.loss);
+        }
+        if (stop) stoppedAt = it;
+      }
+
+      if (stoppedAt !== null && stoppedAt < plan.end) this.restore(plan.snapshotAt.indexOf(stoppedAt));
+      this.iteration = stoppedAt ?? plan.end;
+      records.push(...fresh);
+      options.onProgress?.(this.iteration, fresh);
+      if (stoppedAt !== null) break;
+    }
+    return { records, aborted: Boolean(options.signal?.aborted) && this.iteration < target && rule?.convergedAt == null };
   }
 
-  private record(iteration: number, sums: { cross: number; gram: number }, seconds: number): LossRecord {
-    // Rounding can take a near-perfect fit a hair below zero.
-    const squared = Math.max(0, this.squaredNormOfV - 2 * sums.cross + sums.gram);
-    const loss = Math.sqrt(squared);
-    return { iteration, loss, relativeError: this.normOfV > 0 ? loss / this.normOfV : 0, seconds };
+  /** Encodes and submits one planned submit; returns the read-back slots, or null when nothing was measured. */
+  private async submit(plan: SubmitPlan): Promise<Float32Array | null> {
+    const { layout, work, label } = this.ctx;
+    const measureBase = this.measureOffset(0);
+    if (this.cd && this.orders) this.writeOrders(plan.end - plan.first + 1);
+
+    const encoder = this.device.createCommandEncoder({ label: `${label}/iterations ${plan.first}-${plan.end}` });
+    for (let it = plan.first; it <= plan.end; it++) {
+      const slot = it - plan.first;
+      if (this.cd && this.orders) {
+        const orderBytes = this.rank * 4;
+        encoder.copyBufferToBuffer(this.orders, slot * 2 * orderBytes, this.cd.orderW, 0, orderBytes);
+        encoder.copyBufferToBuffer(this.orders, (slot * 2 + 1) * orderBytes, this.cd.orderH, 0, orderBytes);
+      }
+      this.encodePass(encoder, this.iterationDispatches, `iteration ${it}`);
+      if (this.cd) {
+        encoder.copyBufferToBuffer(work, layout.violationW * 4, this.results, slot * layout.violationSize * 4, layout.violationSize * 4);
+      }
+      const measureSlot = plan.measureAt.indexOf(it);
+      if (measureSlot >= 0) {
+        this.encodePass(encoder, this.measures.afterIteration, `measure ${it}`);
+        encoder.copyBufferToBuffer(work, 0, this.results, (measureBase + measureSlot * layout.measureSize) * 4, layout.measureSize * 4);
+      }
+      const snapshotSlot = plan.snapshotAt.indexOf(it);
+      if (snapshotSlot >= 0) this.encodeSnapshot(encoder, snapshotSlot, 'save');
+    }
+    this.device.queue.submit([encoder.finish()]);
+
+    if (plan.measureAt.length === 0 && !this.cd) {
+      await this.device.queue.onSubmittedWorkDone();
+      return null;
+    }
+    return readFloat32(this.device, this.results, measureBase + plan.measureAt.length * layout.measureSize);
+  }
+
+  /** Read-back layout: SLOTS violation slots (CD only), then SLOTS measure slots. */
+  private measureOffset(slot: number): number {
+    return SLOTS * this.ctx.layout.violationSize + slot * this.ctx.layout.measureSize;
+  }
+
+  private violationOf(values: Float32Array, slot: number): number {
+    const size = this.ctx.layout.violationSize;
+    return sum(values, slot * size, size);
+  }
+
+  /** Writes the component orders of the next `count` iterations, W's then H's for each, to the order table. */
+  private writeOrders(count: number): void {
+    const table = new Uint32Array(count * 2 * this.rank);
+    for (let slot = 0; slot < count; slot++) {
+      table.set(this.permutations.next(this.rank), slot * 2 * this.rank);
+      if (this.ctx.updateH) table.set(this.permutations.next(this.rank), (slot * 2 + 1) * this.rank);
+    }
+    writeBuffer(this.device, this.orders!, table);
+  }
+
+  /** Copies W and H to snapshot `slot` (save) or back from it (restore). */
+  private encodeSnapshot(encoder: GPUCommandEncoder, slot: number, direction: 'save' | 'restore'): void {
+    const wBytes = this.samples * this.rank * 4;
+    const hBytes = this.rank * this.features * 4;
+    this.snapshots ??= this.ctx.resources.storage(`${this.ctx.label}/snapshots`, this.snapshotSlots * (wBytes + hBytes));
+    const base = slot * (wBytes + hBytes);
+    if (direction === 'save') {
+      encoder.copyBufferToBuffer(this.ctx.W, 0, this.snapshots, base, wBytes);
+      encoder.copyBufferToBuffer(this.ctx.H, 0, this.snapshots, base + wBytes, hBytes);
+    } else {
+      encoder.copyBufferToBuffer(this.snapshots, base, this.ctx.W, 0, wBytes);
+      encoder.copyBufferToBuffer(this.snapshots, base + wBytes, this.ctx.H, 0, hBytes);
+    }
+  }
+
+  private restore(slot: number): void {
+    if (slot < 0) throw new Error('the fit stopped at an iteration without a snapshot; this is a bug in planSubmit');
+    const encoder = this.device.createCommandEncoder({ label: `${this.ctx.label}/roll back` });
+    this.encodeSnapshot(encoder, slot, 'restore');
+    this.device.queue.submit([encoder.finish()]);
   }
 
   async readW(): Promise<Float32Array> {
-    return readFloat32(this.device, this.W, this.samples * this.rank);
+    return readFloat32(this.device, this.ctx.W, this.samples * this.rank);
   }
 
   async readH(): Promise<Float32Array> {
-    return readFloat32(this.device, this.H, this.rank * this.features);
+    return readFloat32(this.device, this.ctx.H, this.rank * this.features);
   }
 
   /** Replaces W and H, e.g. to resume from a snapshot. */
   setFactors(factors: Factors, iteration = 0): void {
     checkFactors(factors, this);
-    writeBuffer(this.device, this.W, factors.W);
-    writeBuffer(this.device, this.H, factors.H);
+    writeBuffer(this.device, this.ctx.W, factors.W);
+    writeBuffer(this.device, this.ctx.H, factors.H);
     this.iteration = iteration;
   }
 
+  /** Frees the solver's buffers, and V too when the solver uploaded it itself. */
   destroy(): void {
-    this.resources.destroy();
+    this.ctx?.resources.destroy();
+    if (this.ownsV) this.v.destroy();
   }
 }

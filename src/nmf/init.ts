@@ -118,3 +118,13 @@ export async function initialFactors(
     }
   }
 }
+
+/**
+ * W at the start of a transform, as scikit-learn's `transform` sets it:
+ * sqrt(mean(V)/rank) everywhere for MU (which cannot move zeros), zeros for CD.
+ */
+export function transformStart(stats: MatrixStats, settings: Pick<NmfSettings, 'solver' | 'rank'>): Float32Array {
+  const W = new Float32Array(stats.samples * settings.rank);
+  if (settings.solver === 'mu') W.fill(Math.sqrt(stats.sum / (stats.samples * stats.features) / settings.rank));
+  return W;
+}

@@ -6,4 +6,4 @@ export { EPSILON, frobeniusError, matmul, multiplicativeUpdate, scaledV } from '
 export { betaDivergence } from './reference/beta-divergence.ts';
 export { FLOAT64_EPSILON, muUpdateH, muUpdateW, type MuStep } from './reference/mu.ts';
 export { cdSweep, type Strides } from './reference/cd.ts';
-export { CpuNmf, cpuProducts, transformSolver, transformStart, type CpuFitOptions } from './reference/solver.ts';
+export { CpuNmf, cpuProducts, transformSolver, type CpuFitOptions } from './reference/solver.ts';

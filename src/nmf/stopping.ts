@@ -8,6 +8,8 @@
  * - CD: after every iteration, stop once violation / violation_init ≤ tol,
  *   violation_init being the first iteration's, or at once when that is 0.
  *   This check runs for tol = 0 too, as in scikit-learn.
+ * A fit that resumes after earlier iterations takes its own first loss and
+ * first violation as the references.
  */
 import type { IterationRecord } from './measures.ts';
 import type { NmfSettings } from './options.ts';
@@ -72,7 +74,7 @@ export class StoppingRule {
   /** Feeds the CD violation of `iteration` (its W and H sweeps together) and returns true when the fit stops there. */
   observeViolation(iteration: number, violation: number): boolean {
     if (this.settings.solver !== 'cd' || this.convergedAt !== null) return this.convergedAt !== null;
-    if (iteration === 1) this.violationAtFirst = violation;
+    if (Number.isNaN(this.violationAtFirst)) this.violationAtFirst = violation;
     if (this.violationAtFirst === 0 || violation / this.violationAtFirst <= this.settings.tol) {
       this.convergedAt = iteration;
       return true;

@@ -147,7 +147,8 @@ describe('GPU NMF solver', () => {
     const negative = { W: good.W, H: good.H.slice() };
     negative.H[9] = -1;
     await expect(GpuNmf.create(gpu.device, v, { rank: 2, init: negative })).rejects.toThrow(/initial H\[1, 1\] is -1/);
-    await expect(GpuNmf.create(gpu.device, v, { rank: 7 })).rejects.toThrow(/rank 7 is invalid.*from 1 to 6/);
+    await expect(GpuNmf.create(gpu.device, v, { rank: 7, init: 'nndsvd' })).rejects.toThrow(/init nndsvd needs rank ≤ min\(samples, features\) = 6/);
+    await expect(GpuNmf.create(gpu.device, v, { rank: 0 })).rejects.toThrow(/rank 0 is invalid/);
     await expect(GpuNmf.create(gpu.device, v, { rank: 2, seed: -1 })).rejects.toThrow(/seed -1 is invalid/);
   });
 });

@@ -3,7 +3,7 @@
  * written for clarity, not speed. Tests compare the GPU against it and it
  * against scikit-learn; it is also the engine where WebGPU is missing.
  */
-import { checkFactors, initialFactors, randomFactors, type Factors } from '../init.ts';
+import { checkFactors, initialFactors, randomFactors, transformStart, type Factors } from '../init.ts';
 import { buildRecord, componentStats, type IterationRecord } from '../measures.ts';
 import { checkU8Matrix, checkZerosForBeta, matrixStats, type MatrixStats, type U8Matrix } from '../matrix.ts';
 import { regularization, resolveOptions, type NmfOptions, type NmfSettings, type Regularization } from '../options.ts';
@@ -165,13 +165,6 @@ export function transformSolver(v: U8Matrix, settings: NmfSettings, H: ArrayLike
   const W = transformStart(stats, settings);
   const options: NmfOptions = { ...settings, init: undefined };
   return new CpuNmf(v, options, { W, H }, false);
-}
-
-/** W at the start of `transform`: sqrt(mean(V)/rank) everywhere for MU, zeros for CD. */
-export function transformStart(stats: MatrixStats, settings: Pick<NmfSettings, 'solver' | 'rank'>): Float32Array {
-  const W = new Float32Array(stats.samples * settings.rank);
-  if (settings.solver === 'mu') W.fill(Math.sqrt(stats.sum / (stats.samples * stats.features) / settings.rank));
-  return W;
 }
 
 function randomStart(settings: NmfSettings, stats: MatrixStats): Factors {

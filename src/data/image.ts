@@ -41,7 +41,7 @@ export class ImageDecodeError extends Error {
 /** The image formats that both hosts decode. */
 export type ImageFormat = 'jpeg' | 'png';
 
-/** Formats read, for messages. */
+/** Description of the readable formats, for messages. */
 export const READABLE_FORMATS = 'JPEG and PNG (recognised by their content, not their file extension)';
 
 /** Files of a known format that catlab does not read, so their skip reason can name the format. */
@@ -94,10 +94,10 @@ export function checkRgbaImage(image: RgbaImage, name: string): void {
 }
 
 /**
- * Default maximum pixels of an image the decoders accept: 50 megapixels,
- * more than common camera photos (12 to 48 MP). Packing shrinks every image
- * to a few thousand pixels, so the limit only guards against files whose
- * header claims a size that would exhaust memory.
+ * Default maximum pixels (width · height) of an image that the decoders
+ * accept: 50 megapixels. Packing shrinks every image to a few thousand
+ * pixels, so the limit only rejects files whose header claims a size that
+ * would exhaust memory. Pass `maxPixels` to the decoder to raise it.
  */
 export const DEFAULT_MAX_PIXELS = 50_000_000;
 
@@ -119,10 +119,9 @@ export function readImageSize(bytes: Uint8Array, format: ImageFormat): { width: 
 export function checkPixelLimit(bytes: Uint8Array, format: ImageFormat, maxPixels: number): void {
   const size = readImageSize(bytes, format);
   if (size && size.width * size.height > maxPixels) {
-    const megapixels = ((size.width * size.height) / 1e6).toFixed(1);
     throw new ImageDecodeError(
-      `the image is ${size.width}×${size.height} (${megapixels} megapixels), ` +
-        `over the limit of ${maxPixels / 1e6} megapixels; shrink it before packing`,
+      `the image is ${size.width}×${size.height} = ${size.width * size.height} pixels, ` +
+        `over the limit of ${maxPixels} pixels; shrink it before packing`,
     );
   }
 }

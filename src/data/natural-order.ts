@@ -17,7 +17,7 @@ export function compareNatural(a: string, b: string): number {
     if (order !== 0) return order;
   }
   if (segmentsA.length !== segmentsB.length) return segmentsA.length - segmentsB.length;
-  return a < b ? -1 : a > b ? 1 : 0;
+  return compareCodeUnits(a, b);
 }
 
 /** Sorts a copy of `items` in natural order of `nameOf(item)`. */
@@ -69,5 +69,7 @@ function compareDigitRuns(a: string, b: string): number {
 }
 
 function compareCodeUnits(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  if (a < b) return -1;
+  if (a > b) return 1;
+  return 0;
 }

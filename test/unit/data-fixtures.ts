@@ -70,7 +70,12 @@ export function encodePng16(width: number, height: number, rgb: Uint16Array): Ui
 }
 
 /** Builds an 8-bit palette PNG by hand, since pngjs cannot write one. */
-export function encodePalettePng(width: number, height: number, palette: [number, number, number][], indices: Uint8Array): Uint8Array {
+export function encodePalettePng(
+  width: number,
+  height: number,
+  palette: [number, number, number][],
+  indices: Uint8Array,
+): Uint8Array {
   const ihdr = new Uint8Array(13);
   const view = new DataView(ihdr.buffer);
   view.setUint32(0, width);
@@ -154,4 +159,9 @@ export function runPython(python: string, script: string, args: string[] = [], i
     throw new Error(`${python} failed with status ${result.status}: ${result.stderr?.toString() ?? result.error}`);
   }
   return result.stdout;
+}
+
+/** Appends the reason and the fix to the title of a test group that skips without an optional tool. */
+export function titleUnless(title: string, available: unknown, missing: string): string {
+  return available ? title : `${title} (skipped: ${missing})`;
 }

@@ -4,7 +4,7 @@ import type { GrayImage } from '../../src/data/image.ts';
 import { toGrayRow } from '../../src/data/pack.ts';
 import { resizeGray } from '../../src/data/resize.ts';
 import { createRandom } from '../../src/nmf/random.ts';
-import { colourPattern, findPython, makeRgba, runPython } from './data-fixtures.ts';
+import { colourPattern, findPython, makeRgba, runPython, titleUnless } from './data-fixtures.ts';
 
 function gray(width: number, height: number, value: (x: number, y: number) => number): GrayImage {
   const data = new Uint8Array(width * height);
@@ -80,8 +80,8 @@ describe('resizeGray', () => {
   });
 
   it('widens the kernel on a 256x256 -> 64x64 downscale', () => {
-    // One bright column in four. A kernel of fixed width sampling at the
-    // output centres would see only dark columns; the widened one sees the mean.
+    // One bright column in four. A kernel of fixed width that samples at the
+    // output centres would read only dark columns, but the widened one averages all four.
     const result = resizeGray(gray(256, 256, (x) => (x % 4 === 0 ? 255 : 0)), 64, 64);
     for (let y = 0; y < 64; y++) {
       for (let x = 1; x < 63; x++) expect(result.data[y * 64 + x], `pixel ${x},${y}`).toBe(64);
@@ -110,7 +110,9 @@ describe('resizeGray', () => {
 
 const pillow = findPython('PIL');
 
-describe.skipIf(!pillow)('pixels match Pillow', () => {
+const pillowTitle = titleUnless('pixels match Pillow', pillow, 'no python3 imports PIL; apt-get install python3-pil');
+
+describe.skipIf(!pillow)(pillowTitle, () => {
   // Reads raw pixels from stdin and writes Pillow's result to stdout.
   const resizeScript = `
 import sys

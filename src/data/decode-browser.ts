@@ -19,11 +19,14 @@ export interface BrowserDecoderOptions {
  * PNG, by their first bytes), so both hosts pack the same files.
  *
  * Colour-space conversion is turned off so pixel values are the file's own.
+ * Opaque 8-bit PNGs give the same pixels as the Node decoder. In Chromium,
+ * JPEGs differ from jpeg-js by a level or two and 16-bit PNGs by up to one
+ * level, because the decoders round differently.
+ *
  * NOTE: a 2D canvas stores premultiplied colour, so pixels with alpha 0 read
  * back as black and partly transparent pixels lose precision, where the Node
- * decoder keeps their colour. The browser's JPEG decoder (libjpeg-turbo in
- * Chromium) may also differ from jpeg-js by a level or two. Opaque PNGs give
- * identical pixels in both hosts.
+ * decoder keeps their colour. Packing ignores alpha, so RGBA images with
+ * transparent areas pack differently in the two hosts.
  */
 export function createBrowserDecoder(options: BrowserDecoderOptions = {}): ImageDecoder {
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;

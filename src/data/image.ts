@@ -19,8 +19,8 @@ export interface GrayImage {
 }
 
 /**
- * Decodes the bytes of one image file. The host provides it: decode-node.ts
- * in Node, decode-browser.ts in a page or worker.
+ * Decoder of image files to RGBA, provided by the host: decode-node.ts in
+ * Node, decode-browser.ts in a page or worker.
  *
  * A decoder throws `ImageDecodeError` for input that is not a readable image,
  * and packing then skips that file. Any other error stops the packing.
@@ -30,8 +30,8 @@ export interface ImageDecoder {
 }
 
 /**
- * A file that is not an image catlab can read, or that is corrupt. The
- * message gives the reason without the file name, because the skip list
+ * Error for a file that is not an image catlab can read, or that is corrupt.
+ * The message gives the reason without the file name, because the skip list
  * pairs it with the name.
  */
 export class ImageDecodeError extends Error {
@@ -44,13 +44,19 @@ export type ImageFormat = 'jpeg' | 'png';
 /** Description of the readable formats, for messages. */
 export const READABLE_FORMATS = 'JPEG and PNG (recognised by their content, not their file extension)';
 
+/** Major brands of the ISO media `ftyp` box that mark HEIF and AVIF images, not videos. */
+const HEIF_BRANDS = ['heic', 'heix', 'hevc', 'heim', 'heis', 'mif1', 'msf1', 'avif', 'avis'];
+
 /** Files of a known format that catlab does not read, so their skip reason can name the format. */
 const UNSUPPORTED_SIGNATURES: readonly { format: string; matches(bytes: Uint8Array): boolean }[] = [
   { format: 'GIF', matches: (b) => startsWithAscii(b, 0, 'GIF8') },
   { format: 'BMP', matches: (b) => startsWithAscii(b, 0, 'BM') && b.length >= 26 },
   { format: 'WebP', matches: (b) => startsWithAscii(b, 0, 'RIFF') && startsWithAscii(b, 8, 'WEBP') },
   { format: 'TIFF', matches: (b) => startsWithAscii(b, 0, 'II*\0') || startsWithAscii(b, 0, 'MM\0*') },
-  { format: 'HEIF/AVIF', matches: (b) => startsWithAscii(b, 4, 'ftyp') },
+  {
+    format: 'HEIF/AVIF',
+    matches: (b) => startsWithAscii(b, 4, 'ftyp') && HEIF_BRANDS.some((brand) => startsWithAscii(b, 8, brand)),
+  },
   { format: 'ZIP', matches: (b) => startsWithAscii(b, 0, 'PK\x03\x04') },
 ];
 

@@ -5,7 +5,7 @@
  * bundle never pulls them in.
  */
 import type { Dirent } from 'node:fs';
-import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { open, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createNodeDecoder, type NodeDecoderOptions } from './decode-node.ts';
 import { READABLE_FORMATS } from './image.ts';
@@ -51,14 +51,16 @@ export async function listImageSource(path: string): Promise<ImageEntry[]> {
   });
   if (info.isDirectory()) return listImageFolder(path);
 
-  const bytes = await readFile(path);
-  if (!isZipArchive(bytes)) {
+  // Check the first bytes before reading the whole file, which may be large and not a zip at all.
+  const handle = await open(path);
+  const { buffer: head, bytesRead } = await handle.read(new Uint8Array(4), 0, 4, 0).finally(() => handle.close());
+  if (!isZipArchive(head.subarray(0, bytesRead))) {
     throw new Error(
       `${path} is neither a folder nor a zip archive. Give a folder of images or a .zip archive of them; ` +
         `catlab reads ${READABLE_FORMATS}.`,
     );
   }
-  return listZipEntries(bytes, path);
+  return listZipEntries(await readFile(path), path);
 }
 
 /**

@@ -33,6 +33,7 @@ describe('image format detection', () => {
       ['WebP', ascii('RIFF\0\0\0\0WEBPVP8 '), 'WebP files are not supported'],
       ['TIFF', ascii('II*\0\x08\0\0\0'), 'TIFF files are not supported'],
       ['AVIF', ascii('\0\0\0\x1cftypavif'), 'HEIF/AVIF files are not supported'],
+      ['MP4 video', ascii('\0\0\0\x18ftypisom'), 'not an image; catlab reads JPEG and PNG'],
       ['text', ascii('hello'), 'not an image; catlab reads JPEG and PNG'],
     ];
     for (const [name, bytes, message] of cases) {

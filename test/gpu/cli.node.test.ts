@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import jpeg from 'jpeg-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readNpy } from '../../src/data/npy.ts';
+import { decodeNpy } from '../../src/data/npy.ts';
 import { CATS_MISSING, findCats } from '../support/cats.ts';
 
 const run = promisify(execFile);
@@ -50,8 +50,8 @@ describe('catlab CLI', () => {
     const out = join(folder, 'packed', 'V.npy');
     const { stderr } = await catlab(['pack', join(folder, 'images'), '--out', out, '--size', '8']);
     expect(stderr).toMatch(/notes\.txt/);
-    const v = readNpy(new Uint8Array(await readFile(out)));
-    expect(v.dtype).toBe('u1');
+    const v = decodeNpy(new Uint8Array(await readFile(out)));
+    expect(v.dtype).toBe('uint8');
     expect(v.shape).toEqual([12, 64]);
     const manifest = JSON.parse(await readFile(join(folder, 'packed', 'manifest.json'), 'utf8'));
     expect(manifest.files.slice(0, 3)).toEqual(['1.jpg', '2.jpg', '3.jpg']);
@@ -62,10 +62,10 @@ describe('catlab CLI', () => {
   it('train on V.npy writes factors, history and manifest', async () => {
     const out = join(folder, 'model');
     await catlab(['train', join(folder, 'packed', 'V.npy'), '--rank', '3', '--iters', '25', '--seed', '4', '--loss-every', '5', '--out', out]);
-    const W = readNpy(new Uint8Array(await readFile(join(out, 'W.npy'))));
-    const H = readNpy(new Uint8Array(await readFile(join(out, 'H.npy'))));
-    expect([W.dtype, W.shape]).toEqual(['f4', [12, 3]]);
-    expect([H.dtype, H.shape]).toEqual(['f4', [3, 64]]);
+    const W = decodeNpy(new Uint8Array(await readFile(join(out, 'W.npy'))));
+    const H = decodeNpy(new Uint8Array(await readFile(join(out, 'H.npy'))));
+    expect([W.dtype, W.shape]).toEqual(['float32', [12, 3]]);
+    expect([H.dtype, H.shape]).toEqual(['float32', [3, 64]]);
     const history = JSON.parse(await readFile(join(out, 'history.json'), 'utf8'));
     expect(history.map((r: { iteration: number }) => r.iteration)).toEqual([0, 5, 10, 15, 20, 25]);
     expect(history[5].loss).toBeLessThan(history[0].loss);

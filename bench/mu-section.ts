@@ -49,10 +49,9 @@ async function measureMu(context: BenchContext): Promise<MuRecord> {
       difference = { W: maxRelativeDifference(await nmf.readW(), W), H: maxRelativeDifference(await nmf.readH(), H) };
     }
 
-    catlabTime = await measureSlope(async (iterations) => {
-      await nmf.run(iterations);
-    }, context.timing);
-    if (theirs) tfjsTime = await measureSlope((iterations) => theirs.run(iterations), context.timing);
+    const runs = [async (iterations: number) => { await nmf.run(iterations); }];
+    if (theirs) runs.push((iterations) => theirs.run(iterations));
+    [catlabTime, tfjsTime = null] = await measureSlope(runs, context.timing);
   } finally {
     nmf.destroy();
     theirs?.dispose();

@@ -53,14 +53,9 @@ async function measureProducts(context: BenchContext): Promise<{ records: Produc
     for (const { name, m, n, k } of nmfProducts(context.shape)) {
       const flops = matmulFlops(m, n, k);
       const ours = catlab.runner(name);
-      const catlabTime = await measure(ours.run, context.timing);
-      let tfjsTime: Measurement | null = null;
-      let difference: number | null = null;
-      if (tfjs && tfjsOps) {
-        const theirs = tfjsRunner(tfjs, tfjsOps[name]);
-        tfjsTime = await measure(theirs.run, context.timing);
-        difference = maxRelativeDifference(await ours.read(), await theirs.read());
-      }
+      const theirs = tfjs && tfjsOps ? tfjsRunner(tfjs, tfjsOps[name]) : null;
+      const [catlabTime, tfjsTime = null] = await measure(theirs ? [ours.run, theirs.run] : [ours.run], context.timing);
+      const difference = theirs ? maxRelativeDifference(await ours.read(), await theirs.read()) : null;
       records.push({
         product: name, m, n, k, flops,
         catlab: { ...catlabTime, gflops: gflops(flops, catlabTime.seconds) },

@@ -2,7 +2,7 @@
  * The run's header, the printed sections and the --json file.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { adapterName, type AdapterSummary } from '../src/gpu/device.ts';
 import type { NmfShape } from './options.ts';
 import type { SectionResult } from './section.ts';
@@ -18,6 +18,8 @@ export interface RunInfo {
   node: string;
   platform: string;
   cpu: string;
+  /** System load averages over 1, 5 and 15 minutes when the run started; other processes slow a shared machine. */
+  loadAverage: number[];
   packages: Record<string, string>;
   adapter: { catlab: AdapterSummary & { name: string }; tfjs: string | null };
   /** Error message of TF.js's failed start, or null when it started. */
@@ -34,6 +36,7 @@ export function describeRun(adapter: AdapterSummary, tfjsAdapter: string | null,
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
     cpu: `${processors[0]?.model ?? 'unknown CPU'}, ${processors.length} logical cores`,
+    loadAverage: loadavg().map((load) => Number(load.toFixed(2))),
     packages: Object.fromEntries(PACKAGES.map((name) => [name, packageVersion(name)])),
     adapter: { catlab: { ...adapter, name: adapterName(adapter) }, tfjs: tfjsAdapter },
     tfjsError,
@@ -57,7 +60,7 @@ export function formatHeader(info: RunInfo): string {
   return [
     `TF.js:    ${info.tfjsError ? `not run: ${info.tfjsError}` : `${info.adapter.tfjs} (its own device on the same Dawn instance)`}`,
     `date:     ${info.date}`,
-    `node:     ${info.node} on ${info.platform}; ${info.cpu}`,
+    `node:     ${info.node} on ${info.platform}; ${info.cpu}; load average ${info.loadAverage.join(', ')}`,
     `packages: ${Object.entries(info.packages).map(([name, version]) => `${name} ${version}`).join(', ')}`,
     `shape:    V ${samples} samples × ${features} features, rank ${rank}: ${info.shapeReason}`,
     `timing:   wall clock until the GPU finishes (onSubmittedWorkDone); median of ${info.timing.trials} trials, ` +

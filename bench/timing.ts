@@ -35,22 +35,28 @@ export async function timeOnce(run: RunRepeated, repetitions: number): Promise<n
 }
 
 /**
- * Measures the median time of one repetition.
+ * Measures the median time of one repetition of each run.
  *
- * An untimed run first compiles pipelines and uploads lazily created
- * inputs. A timed run of one repetition then sets how many repetitions a
- * trial needs, and `trials` timed runs of that many follow.
+ * An untimed call first compiles pipelines and uploads lazily created
+ * inputs. A timed call of one repetition then sets how many repetitions a
+ * trial needs. The trials of all runs alternate, so a change in machine
+ * load during the measurement affects every run alike.
  */
-export async function measure(run: RunRepeated, options: TimingOptions): Promise<Measurement> {
-  await run(1);
-  const single = await timeOnce(run, 1);
-  const repetitions = Math.min(options.maxRepetitions, Math.max(1, Math.ceil(options.minSeconds / Math.max(single, 1e-6))));
-
-  const trialSeconds: number[] = [];
-  for (let trial = 0; trial < options.trials; trial++) {
-    trialSeconds.push((await timeOnce(run, repetitions)) / repetitions);
+export async function measure(runs: readonly RunRepeated[], options: TimingOptions): Promise<Measurement[]> {
+  const counts: number[] = [];
+  for (const run of runs) {
+    await run(1);
+    const single = await timeOnce(run, 1);
+    counts.push(repetitionsFor(single, options));
   }
-  return { seconds: median(trialSeconds), repetitions, trialSeconds };
+
+  const trialSeconds = runs.map((): number[] => []);
+  for (let trial = 0; trial < options.trials; trial++) {
+    for (const [index, run] of runs.entries()) {
+      trialSeconds[index].push((await timeOnce(run, counts[index])) / counts[index]);
+    }
+  }
+  return runs.map((_, index) => ({ seconds: median(trialSeconds[index]), repetitions: counts[index], trialSeconds: trialSeconds[index] }));
 }
 
 export interface SlopeMeasurement {
@@ -68,30 +74,47 @@ export interface SlopeMeasurement {
  * Measures the cost of one repetition of work whose every call also pays a
  * fixed cost, such as a loss evaluation and read-back at the end of a run.
  *
- * Each trial times n and 2n repetitions; their difference over n is the
- * time of one repetition, because both calls pay the fixed cost once. n is
+ * Each trial times n and 2n repetitions, and their difference over n is the
+ * time of one repetition because both calls pay the fixed cost once. n is
  * chosen so that n repetitions last at least `minSeconds`, estimated from
- * an untimed warm-up, one repetition and three. When the fixed cost varies
- * by more than n repetitions take, the slope is noise and can even be
- * negative.
+ * an untimed warm-up, one repetition and three. Trials of all runs
+ * alternate, as in `measure`. When the fixed cost varies by more than n
+ * repetitions take, the slope is noise and can even be negative.
  */
-export async function measureSlope(run: RunRepeated, options: TimingOptions): Promise<SlopeMeasurement> {
-  await run(1);
-  const one = await timeOnce(run, 1);
-  const three = await timeOnce(run, 3);
-  const estimate = Math.max((three - one) / 2, 1e-6);
-  const repetitions = Math.min(options.maxRepetitions, Math.max(1, Math.ceil(options.minSeconds / estimate)));
-
-  const slopes: number[] = [];
-  const intercepts: number[] = [];
-  for (let trial = 0; trial < options.trials; trial++) {
-    const single = await timeOnce(run, repetitions);
-    const double = await timeOnce(run, 2 * repetitions);
-    const slope = (double - single) / repetitions;
-    slopes.push(slope);
-    intercepts.push(single - repetitions * slope);
+export async function measureSlope(runs: readonly RunRepeated[], options: TimingOptions): Promise<SlopeMeasurement[]> {
+  const counts: number[] = [];
+  for (const run of runs) {
+    await run(1);
+    const one = await timeOnce(run, 1);
+    const three = await timeOnce(run, 3);
+    // The floor of three / 12 keeps a noisy difference from asking for
+    // hundreds of repetitions: n repetitions then last at most 4 · minSeconds.
+    counts.push(repetitionsFor(Math.max((three - one) / 2, three / 12), options));
   }
-  return { seconds: median(slopes), fixedSeconds: median(intercepts), repetitions, trialSeconds: slopes };
+
+  const slopes = runs.map((): number[] => []);
+  const intercepts = runs.map((): number[] => []);
+  for (let trial = 0; trial < options.trials; trial++) {
+    for (const [index, run] of runs.entries()) {
+      const n = counts[index];
+      const single = await timeOnce(run, n);
+      const double = await timeOnce(run, 2 * n);
+      const slope = (double - single) / n;
+      slopes[index].push(slope);
+      intercepts[index].push(single - n * slope);
+    }
+  }
+  return runs.map((_, index) => ({
+    seconds: median(slopes[index]),
+    fixedSeconds: median(intercepts[index]),
+    repetitions: counts[index],
+    trialSeconds: slopes[index],
+  }));
+}
+
+/** Returns the repetitions that make a trial last `minSeconds`, given the seconds of one. */
+function repetitionsFor(secondsEach: number, options: TimingOptions): number {
+  return Math.min(options.maxRepetitions, Math.max(1, Math.ceil(options.minSeconds / Math.max(secondsEach, 1e-6))));
 }
 
 export function median(values: readonly number[]): number {

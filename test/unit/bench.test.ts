@@ -25,7 +25,7 @@ describe('bench timing', () => {
 
   it('measure sizes repetitions to the minimum time', async () => {
     const work = sleeper(0, 10);
-    const result = await measure(work.run, { trials: 3, minSeconds: 0.05, maxRepetitions: 100 });
+    const [result] = await measure([work.run], { trials: 3, minSeconds: 0.05, maxRepetitions: 100 });
     expect(result.repetitions).toBeGreaterThanOrEqual(3);
     expect(result.repetitions).toBeLessThanOrEqual(5);
     expect(work.calls.slice(0, 2)).toEqual([1, 1]);
@@ -33,13 +33,31 @@ describe('bench timing', () => {
     expect(result.seconds).toBeGreaterThan(0.009);
   });
 
+  it('measure alternates the trials of runs', async () => {
+    const order: string[] = [];
+    const run = (name: string) => async () => {
+      order.push(name);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    };
+    const results = await measure([run('a'), run('b')], { trials: 2, minSeconds: 0, maxRepetitions: 1 });
+    expect(results).toHaveLength(2);
+    expect(order).toEqual(['a', 'a', 'b', 'b', 'a', 'b', 'a', 'b']);
+  });
+
   it('measureSlope separates per-call cost', async () => {
     const work = sleeper(40, 10);
-    const result = await measureSlope(work.run, { trials: 3, minSeconds: 0.05, maxRepetitions: 100 });
+    const [result] = await measureSlope([work.run], { trials: 3, minSeconds: 0.05, maxRepetitions: 100 });
     expect(result.seconds).toBeGreaterThan(0.007);
     expect(result.seconds).toBeLessThan(0.02);
     expect(result.fixedSeconds).toBeGreaterThan(0.02);
     expect(work.calls).toContain(2 * result.repetitions);
+  });
+
+  it('measureSlope bounds repetitions for fixed-cost work', async () => {
+    const work = sleeper(30, 0);
+    const [result] = await measureSlope([work.run], { trials: 1, minSeconds: 0.05, maxRepetitions: 100 });
+    // With no cost per repetition the floor three / 12 gives ceil(0.05 / 0.0025) = 20 at most.
+    expect(result.repetitions).toBeLessThanOrEqual(20);
   });
 });
 

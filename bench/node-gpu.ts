@@ -33,6 +33,7 @@ export function nodeGpu(): GPU {
 export function exposeAsNavigatorGpu(gpu: GPU): void {
   const scope = globalThis as { navigator?: object };
   if (scope.navigator) {
+    // NOTE: only the Node 20 branch below has been run; this one is untested.
     Object.defineProperty(scope.navigator, 'gpu', { value: gpu, configurable: true });
   } else {
     Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });

@@ -38,7 +38,7 @@ Shape (default: the real shapes, or a scaled-down set on a slow adapter):
 Timing:
   --trials N          timed trials per measurement, median reported (default 5)
   --min-time S        seconds each trial lasts at least (default 0.2)
-  --max-repetitions N most repetitions per trial (default 200)
+  --max-repetitions N maximum repetitions per trial (default 200)
   --seed N            seed of the random V, W and H (default 1)
 
 Output:

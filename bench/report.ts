@@ -63,7 +63,7 @@ export function formatHeader(info: RunInfo): string {
     `node:     ${info.node} on ${info.platform}; ${info.cpu}; load average ${info.loadAverage.join(', ')}`,
     `packages: ${Object.entries(info.packages).map(([name, version]) => `${name} ${version}`).join(', ')}`,
     `shape:    V ${samples} samples × ${features} features, rank ${rank}: ${info.shapeReason}`,
-    `timing:   wall clock until the GPU finishes (onSubmittedWorkDone); median of ${info.timing.trials} trials, ` +
+    `timing:   wall clock until the GPU finishes (onSubmittedWorkDone); median of ${info.timing.trials} trial${info.timing.trials === 1 ? '' : 's'}, ` +
       `each repeating the work to last at least ${info.timing.minSeconds} s (at most ${info.timing.maxRepetitions} times)`,
   ].join('\n');
 }

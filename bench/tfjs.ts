@@ -1,6 +1,6 @@
 /**
- * TensorFlow.js's side of the benchmark: its WebGPU backend on the same Dawn
- * instance, and therefore the same adapter, as catlab.
+ * TensorFlow.js's side of the benchmark: its WebGPU backend on catlab's Dawn
+ * instance, where it requests the same high-performance adapter as catlab.
  *
  * TF.js has no 8-bit matrix product, so V is a float32 tensor of values / 255,
  * and transposes go through `tf.matMul`'s transpose flags, as a TF.js user

@@ -1,30 +1,9 @@
 /**
- * WebGPU in Node for the benchmarks: Dawn through the `webgpu` package,
- * exposed as `navigator.gpu` too, because TensorFlow.js's WebGPU backend
- * looks for it there.
+ * WebGPU in Node for the benchmarks: the CLI's Dawn instance, exposed as
+ * `navigator.gpu` too, because TensorFlow.js's WebGPU backend looks for it
+ * there.
  */
-import { create, globals } from 'webgpu';
-import { vulkanDriverEnv } from '../scripts/machine.js';
-
-// Dawn shuts down when the object create() returns is garbage collected, and
-// the process then crashes on the next GPU call, so it lives in the module.
-let gpu: GPU | undefined;
-
-/**
- * Returns the process's one Dawn instance, created on first call.
- *
- * Points the Vulkan loader at SwiftShader first when no driver is installed.
- * Dawn reads the variable when create() runs, so setting it here in-process
- * is enough.
- */
-export function nodeGpu(): GPU {
-  if (!gpu) {
-    Object.assign(process.env, vulkanDriverEnv());
-    Object.assign(globalThis, globals);
-    gpu = create([]) as GPU;
-  }
-  return gpu;
-}
+export { nodeGpu } from '../src/cli/node-gpu.ts';
 
 /**
  * Makes `gpu` reachable as `navigator.gpu`. Node 20 has no `navigator`, and

@@ -66,7 +66,9 @@ export async function trainCommand(args: string[]): Promise<void> {
   const init = initKind === 'custom' ? await readCustomInit(values['init-w'], values['init-h'], [matrix.samples, rank, matrix.features]) : undefined;
 
   const { device, adapterInfo } = await createNodeDevice();
-  watchDevice(device, (failure) => process.stderr.write(`GPU error (${failure.kind}): ${failure.message}\n`));
+  watchDevice(device, (failure) => {
+    if (failure.lostReason !== 'destroyed') process.stderr.write(`GPU error (${failure.kind}): ${failure.message}\n`);
+  });
   process.stderr.write(
     `training ${matrix.samples} × ${matrix.features}, rank ${rank}, ${iterations} iterations on ${adapterName(adapterInfo)}\n`,
   );

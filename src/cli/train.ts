@@ -62,6 +62,8 @@ export async function trainCommand(args: string[]): Promise<void> {
   const initKind = values.init ?? (values['init-w'] || values['init-h'] ? 'custom' : 'random');
   if (initKind !== 'random' && initKind !== 'custom') throw new UsageError(`--init ${initKind} is invalid; use random or custom`);
 
+  // Fails now, not after training, when the folder cannot be made.
+  await mkdir(out, { recursive: true });
   const { matrix, manifest } = await loadInput(positionals[0], { size, limit });
   const init = initKind === 'custom' ? await readCustomInit(values['init-w'], values['init-h'], [matrix.samples, rank, matrix.features]) : undefined;
 
@@ -93,13 +95,17 @@ export async function trainCommand(args: string[]): Promise<void> {
         bar.update(iteration, `loss ${last.loss.toPrecision(6)}`);
       },
     });
+  } catch (error) {
+    // W and H are lost with the device, but the loss curve so far is kept.
+    await writeFile(join(out, 'history.json'), `${JSON.stringify(history, null, 2)}\n`);
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`training failed at iteration ${nmf.iteration}: ${reason}\nThe loss history so far is in ${join(out, 'history.json')}.`);
   } finally {
     bar.finish();
     process.off('SIGINT', onInterrupt);
   }
   if (history[history.length - 1].iteration !== nmf.iteration) history.push({ ...(await nmf.loss()), seconds: history[history.length - 1].seconds });
 
-  await mkdir(out, { recursive: true });
   await writeNpyFile(join(out, 'W.npy'), await nmf.readW(), [matrix.samples, rank]);
   await writeNpyFile(join(out, 'H.npy'), await nmf.readH(), [rank, matrix.features]);
   await writeFile(join(out, 'history.json'), `${JSON.stringify(history, null, 2)}\n`);

@@ -18,7 +18,7 @@ export const MU_UPDATE: KernelDescription = {
 export const DOT_PARTIALS: KernelDescription = {
   label: 'dot-partials',
   source: dotSource,
-  workgroupSize: [256, 1],
+  workgroupSize: [64, 1],
   elementsPerInvocation: [1, 1],
   bindings: ['uniform', 'read-only-storage', 'read-only-storage', 'storage'],
 };
@@ -64,11 +64,6 @@ export interface PackedRows {
 /** Partial sums one dot product writes, read from the WGSL so the two never drift. */
 export const DOT_PARTIAL_COUNT = wgslConstant(dotSource, 'PARTIALS');
 
-/** Workgroups of a partial-sum kernel over `count` elements: no more than the elements need, at most `partials`. */
-export function partialGroups(count: number, workgroupSize: number, partials: number): number {
-  return Math.max(1, Math.min(partials, Math.ceil(count / workgroupSize)));
-}
-
 /** Builds dispatches of the elementwise kernels on one device. */
 export class ElementwiseKernels {
   private readonly update: Kernel;
@@ -107,16 +102,13 @@ export class ElementwiseKernels {
     };
   }
 
-  /**
-   * Writes up to DOT_PARTIAL_COUNT partial sums of Σ x·y into `partials` from
-   * element `offset` on; the slots it needs no workgroup for are left as they are.
-   */
+  /** Writes DOT_PARTIAL_COUNT partial sums of Σ x·y into `partials` from element `offset` on. */
   dotPartials(x: GPUBuffer, y: GPUBuffer, count: number, partials: GPUBuffer, offset: number, label: string): Dispatch {
     const params = this.resources.uniform(`${label}/params`, [count, offset]);
     return {
       kernel: this.dot,
       bindGroup: bindBuffers(this.resources.device, this.dot, [params, x, y, partials], label),
-      size: [partialGroups(count, DOT_PARTIALS.workgroupSize[0], DOT_PARTIAL_COUNT), 1, 1],
+      size: [DOT_PARTIAL_COUNT / DOT_PARTIALS.workgroupSize[0], 1, 1],
     };
   }
 

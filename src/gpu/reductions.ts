@@ -5,7 +5,7 @@
  */
 import divergenceSource from '../../shaders/divergence_partials.wgsl?raw';
 import statsSource from '../../shaders/factor_stats.wgsl?raw';
-import { partialGroups, type PackedRows } from './elementwise.ts';
+import type { PackedRows } from './elementwise.ts';
 import { bindBuffers, createKernel, wgslConstant, type Dispatch, type Kernel, type KernelDescription } from './kernel.ts';
 import type { GpuResources } from './resources.ts';
 
@@ -84,9 +84,14 @@ export class ReductionKernels {
     };
   }
 
-  /** Workgroups of a divergence sum over blocks of at most `elements` elements. */
+  /**
+   * Workgroups of a divergence sum over blocks of at most `elements`
+   * elements: no more than the elements need, because every idle invocation
+   * still waits at each barrier, which SwiftShader pays for in full.
+   */
   divergenceGroups(elements: number): number {
-    return partialGroups(elements, DIVERGENCE_PARTIALS.workgroupSize[0], DIVERGENCE_PARTIAL_COUNT);
+    const perGroup = DIVERGENCE_PARTIALS.workgroupSize[0];
+    return Math.max(1, Math.min(DIVERGENCE_PARTIAL_COUNT, Math.ceil(elements / perGroup)));
   }
 
   /** Writes Σ|x|, Σx² and the zero count of each component into `stats` from element `offset`. */

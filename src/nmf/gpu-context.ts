@@ -7,6 +7,7 @@
 import type { CoordinateDescentKernels } from '../gpu/coordinate-descent.ts';
 import type { ElementwiseKernels } from '../gpu/elementwise.ts';
 import type { MatmulKernels, MatmulSpec } from '../gpu/matmul.ts';
+import { DOT_PARTIAL_COUNT } from '../gpu/elementwise.ts';
 import { DIVERGENCE_PARTIAL_COUNT, STATS_PER_COMPONENT, type ReductionKernels } from '../gpu/reductions.ts';
 import type { GpuResources } from '../gpu/resources.ts';
 import type { GpuMatrixV, VBlock } from './gpu-matrix-v.ts';
@@ -48,12 +49,16 @@ export interface SolverContext {
 
 /**
  * Offsets, in f32 elements, within `work` and within each read-back slot.
- * A measure writes 2 × PARTIALS loss partials and then per-component sums of
+ * A measure writes two runs of loss partials and then per-component sums of
  * W and of H; a CD iteration writes its W and H violation partials after it.
  */
 export interface WorkLayout {
-  /** Loss partials: PARTIALS of the divergence (or ⟨H, WᵀV⟩), then PARTIALS of ‖V − WH‖² (or ⟨WᵀW, HHᵀ⟩). */
+  /**
+   * Loss partials: `lossPartials` values of ⟨H, WᵀV⟩ (β = 2) or of the
+   * divergence, then as many of ⟨WᵀW, HHᵀ⟩ or of ‖V − WH‖².
+   */
   loss: number;
+  lossPartials: number;
   statsW: number;
   statsH: number;
   /** Floats of one measure. */
@@ -66,12 +71,14 @@ export interface WorkLayout {
   size: number;
 }
 
-export function workLayout(rank: number, violationPartialsW: number, violationPartialsH: number): WorkLayout {
-  const statsW = 2 * DIVERGENCE_PARTIAL_COUNT;
+export function workLayout(beta: number, rank: number, violationPartialsW: number, violationPartialsH: number): WorkLayout {
+  const lossPartials = beta === 2 ? DOT_PARTIAL_COUNT : DIVERGENCE_PARTIAL_COUNT;
+  const statsW = 2 * lossPartials;
   const statsH = statsW + STATS_PER_COMPONENT * rank;
   const measureSize = statsH + STATS_PER_COMPONENT * rank;
   return {
     loss: 0,
+    lossPartials,
     statsW,
     statsH,
     measureSize,

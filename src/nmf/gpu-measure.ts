@@ -8,7 +8,7 @@
  * divergence term (shaders/divergence_partials.wgsl).
  */
 import type { Dispatch } from '../gpu/kernel.ts';
-import { DIVERGENCE_PARTIAL_COUNT, STATS_PER_COMPONENT } from '../gpu/reductions.ts';
+import { STATS_PER_COMPONENT } from '../gpu/reductions.ts';
 import { reconstructPiece, type SolverContext } from './gpu-context.ts';
 import type { FrobeniusProducts } from './gpu-products.ts';
 import type { ComponentStats, MeasuredSums } from './measures.ts';
@@ -32,7 +32,7 @@ export function measureDispatches(ctx: SolverContext, frobenius: FrobeniusProduc
     const loss = [
       products.gramH,
       elementwise.dotPartials(H, products.wtv, rank * v.features, work, layout.loss, `${label}/loss/⟨H,WᵀV⟩`),
-      elementwise.dotPartials(products.wtw, products.hht, rank * rank, work, layout.loss + DIVERGENCE_PARTIAL_COUNT, `${label}/loss/⟨WᵀW,HHᵀ⟩`),
+      elementwise.dotPartials(products.wtw, products.hht, rank * rank, work, layout.loss + layout.lossPartials, `${label}/loss/⟨WᵀW,HHᵀ⟩`),
     ];
     // An iteration that updated H computed Wᵀ·W and Wᵀ·V from the final W, for MU and CD alike.
     return {
@@ -63,8 +63,8 @@ export function measureDispatches(ctx: SolverContext, frobenius: FrobeniusProduc
 /** Decodes one measure slot that starts at `offset` in `values`. */
 export function decodeMeasure(ctx: Pick<SolverContext, 'settings' | 'rank' | 'layout' | 'v'>, values: Float32Array, offset: number): MeasuredSums {
   const { layout, rank, v } = ctx;
-  const first = sum(values, offset + layout.loss, DIVERGENCE_PARTIAL_COUNT);
-  const second = sum(values, offset + layout.loss + DIVERGENCE_PARTIAL_COUNT, DIVERGENCE_PARTIAL_COUNT);
+  const first = sum(values, offset + layout.loss, layout.lossPartials);
+  const second = sum(values, offset + layout.loss + layout.lossPartials, layout.lossPartials);
   let divergence: number;
   let squaredResidual: number;
   if (ctx.settings.beta === 2) {

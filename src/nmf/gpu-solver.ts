@@ -109,7 +109,7 @@ export class GpuNmf {
     const resources = new GpuResources(device);
     const coordinateDescent = new CoordinateDescentKernels(resources);
     const isCd = settings.solver === 'cd';
-    const layout = workLayout(rank, isCd ? coordinateDescent.partialCount(samples) : 0, isCd && updateH ? coordinateDescent.partialCount(features) : 0);
+    const layout = workLayout(settings.beta, rank, isCd ? coordinateDescent.partialCount(samples) : 0, isCd && updateH ? coordinateDescent.partialCount(features) : 0);
     const { pieces, scratch } = this.scratchFor(resources, settings, options, label);
     this.ctx = {
       device,

@@ -88,6 +88,8 @@ export class GpuNmf {
   private snapshots: GPUBuffer | null = null;
   private readonly snapshotSlots: number;
   private readonly maxScratchBytes: number | undefined;
+  /** CD violation of the last iteration run. */
+  private lastViolation: number | undefined;
 
   private constructor(readonly device: GPUDevice, readonly v: GpuMatrixV, settings: NmfSettings, start: Factors, private readonly ownsV: boolean, updateH: boolean, options: BuildOptions) {
     const { samples, features } = v;
@@ -223,8 +225,10 @@ export class GpuNmf {
     const { records, aborted } = await this.advance(this.settings.maxIter, options.recordEvery ?? 10, options, rule);
     history.push(...records);
     if (history[history.length - 1].iteration !== this.iteration) {
+      // A CD fit can stop between measures; its last record is measured after the roll-back.
       const last = await this.measure();
       last.seconds = history[history.length - 1].seconds;
+      if (this.cd && this.lastViolation !== undefined) last.violation = this.lastViolation;
       history.push(last);
     }
     const converged = rule.convergedAt !== null;
@@ -302,9 +306,12 @@ export class GpuNmf {
           const record = buildRecord(it, decodeMeasure(this.ctx, values!, this.measureOffset(slot)), this.v.stats, violation);
           record.seconds = (now - start) / 1000;
           record.secondsPerIteration = (now - submitStart) / 1000 / (plan.end - plan.first + 1);
-          fresh.push(record);
           if (rule !== null && !stop && rule.needsLossAt(it)) stop = rule.observeLoss(it, record.loss);
+          // A measure taken only for the MU check stays out of the records unless the fit stops there.
+          const requested = (recordEvery > 0 && it % recordEvery === 0) || it === target || stop;
+          if (requested) fresh.push(record);
         }
+        if (violation !== undefined) this.lastViolation = violation;
         if (stop) stoppedAt = it;
       }
 

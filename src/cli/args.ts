@@ -24,3 +24,21 @@ export function requiredOption(name: string, value: string | undefined): string 
   if (value === undefined || value === '') throw new UsageError(`--${name} is required`);
   return value;
 }
+
+/** Parses `value` of option `--name` as a finite number in [min, max], or returns `fallback` when absent. */
+export function numberOption(name: string, value: string | undefined, fallback: number, min: number, max = Number.POSITIVE_INFINITY): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed) || parsed < min || parsed > max) {
+    const range = max === Number.POSITIVE_INFINITY ? `≥ ${min}` : `from ${min} to ${max}`;
+    throw new UsageError(`--${name} ${value} is invalid; give a number ${range}`);
+  }
+  return parsed;
+}
+
+/** Returns `value` of option `--name` when it is one of `choices`, `fallback` when absent. */
+export function choiceOption<T extends string>(name: string, value: string | undefined, fallback: T, choices: readonly T[]): T {
+  if (value === undefined) return fallback;
+  if (!(choices as readonly string[]).includes(value)) throw new UsageError(`--${name} ${value} is invalid; use ${choices.join(', ')}`);
+  return value as T;
+}

@@ -13,11 +13,13 @@ commands:
       Decode a folder or .zip of JPEG/PNG images into a uint8 samples × features
       matrix (V.npy) and manifest.json beside it.
 
-  train <folder|zip|V.npy> --rank R --iters N --out DIR [--seed S] [--limit N]
-        [--size 64] [--loss-every K]
-        [--init random|custom --init-w W0.npy --init-h H0.npy]
-      Factor V ≈ W·H with multiplicative updates for the Frobenius loss and
-      write W.npy, H.npy, history.json and manifest.json to DIR.
+  train <folder|zip|V.npy> --rank R --max-iter N --out DIR [--tol T] [--seed S]
+        [--solver mu|cd] [--beta B] [--init random|nndsvd|nndsvda|nndsvdar|custom]
+        [--alpha-w A] [--alpha-h A|same] [--l1-ratio R] [--shuffle]
+        [--limit N] [--size 64] [--loss-every K]
+      Factor V ≈ W·H with scikit-learn's NMF options (multiplicative updates
+      for any β-divergence, or coordinate descent) and write W.npy, H.npy,
+      history.json and manifest.json to DIR.
 
 Run 'catlab <command> --help' for a command's options.`;
 

@@ -7,27 +7,44 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readNpyFile, writeNpyFile } from '../data/node.ts';
 import { adapterName, watchDevice } from '../gpu/device.ts';
-import { GpuNmf, type LossRecord } from '../nmf/gpu-solver.ts';
+import { GpuNmf, type IterationRecord } from '../nmf/gpu-solver.ts';
 import type { Factors } from '../nmf/init.ts';
-import { integerOption, requiredOption, UsageError } from './args.ts';
+import { describeSettings, parseBeta, type InitMethod, type NmfOptions } from '../nmf/options.ts';
+import { choiceOption, integerOption, numberOption, requiredOption, UsageError } from './args.ts';
 import { loadInput } from './input.ts';
 import { createNodeDevice } from './node-gpu.ts';
 import { ProgressBar } from './progress.ts';
 
-const HELP = `usage: catlab train <folder|zip|V.npy> --rank R --iters N --out DIR [options]
+const HELP = `usage: catlab train <folder|zip|V.npy> --rank R --max-iter N --out DIR [options]
 
   --rank R          number of components (rows of H)
-  --iters N         multiplicative-update iterations to run
+  --max-iter N      most iterations to run (alias --iters); 0 writes the starting factors
+  --tol T           stop once scikit-learn's criterion falls below T (default 1e-4);
+                    0 runs all N iterations
   --out DIR         folder for W.npy, H.npy (float32), history.json, manifest.json
-  --seed S          seed of the random initialisation (default 0)
+  --solver mu|cd    mu: multiplicative updates (default); cd: HALS coordinate descent
+                    (Frobenius loss only), scikit-learn's default
+  --beta B          loss: 2 or frobenius (default), 1 or kullback-leibler,
+                    0 or itakura-saito, or any number (solver mu only);
+                    β ≤ 0 needs V without zeros
+  --init random|nndsvd|nndsvda|nndsvdar|custom
+                    random: |N(0,1)|·sqrt(mean(V)/rank), as scikit-learn scales it (default)
+                    nndsvd: NNDSVD from a randomized SVD of V (zeros stay zero under mu)
+                    nndsvda: NNDSVD with its zeros set to mean(V)
+                    nndsvdar: NNDSVD with its zeros set to |mean(V)·N(0,1)/100|
+                    custom: start from --init-w W0.npy (samples × rank) and --init-h H0.npy (rank × features)
+  --alpha-w A       regularisation of W, scaled by the number of features (default 0)
+  --alpha-h A|same  regularisation of H, scaled by the number of samples (default same as --alpha-w)
+  --l1-ratio R      share of the regularisation that is L1, from 0 to 1 (default 0: all L2)
+  --shuffle         cd only: visit the components in a new random order every sweep
+  --seed S          seed of the random initialisation, NNDSVDar and --shuffle (default 0)
   --limit N         use only the first N images (rows of V)
   --size PX         side of the square images, in pixels (default 64)
-  --loss-every K    record the loss every K iterations (default 10; the last is always recorded)
-  --init random|custom
-                    random: |N(0,1)|·sqrt(mean(V)/rank), as scikit-learn scales it (default)
-                    custom: start from --init-w W0.npy (samples × rank) and --init-h H0.npy (rank × features)
+  --loss-every K    record the measures every K iterations (default 10; the start and the end are always recorded)
 
 Ctrl-C stops after the current batch of iterations and still writes the results.`;
+
+const INITS = ['random', 'nndsvd', 'nndsvda', 'nndsvdar', 'custom'] as const;
 
 export async function trainCommand(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -36,7 +53,15 @@ export async function trainCommand(args: string[]): Promise<void> {
     options: {
       rank: { type: 'string' },
       iters: { type: 'string' },
+      'max-iter': { type: 'string' },
+      tol: { type: 'string' },
       out: { type: 'string' },
+      solver: { type: 'string' },
+      beta: { type: 'string' },
+      'alpha-w': { type: 'string' },
+      'alpha-h': { type: 'string' },
+      'l1-ratio': { type: 'string' },
+      shuffle: { type: 'boolean' },
       seed: { type: 'string' },
       limit: { type: 'string' },
       size: { type: 'string' },
@@ -52,30 +77,50 @@ export async function trainCommand(args: string[]): Promise<void> {
     return;
   }
   if (positionals.length !== 1) throw new UsageError('give exactly one folder, .zip or V.npy to train on');
+  if (values.iters !== undefined && values['max-iter'] !== undefined && values.iters !== values['max-iter']) {
+    throw new UsageError(`--iters ${values.iters} and --max-iter ${values['max-iter']} disagree; give one of them`);
+  }
   const rank = integerOption('rank', requiredOption('rank', values.rank), 0, 1);
-  const iterations = integerOption('iters', requiredOption('iters', values.iters), 0, 0);
+  const iterationsName = values['max-iter'] !== undefined ? 'max-iter' : 'iters';
+  const iterations = integerOption(iterationsName, requiredOption('max-iter', values['max-iter'] ?? values.iters), 0, 0);
   const out = requiredOption('out', values.out);
   const seed = integerOption('seed', values.seed, 0, 0, 0xffffffff);
   const limit = integerOption('limit', values.limit, 0, 1) || undefined;
   const size = integerOption('size', values.size, 64, 1, 4096);
   const lossEvery = integerOption('loss-every', values['loss-every'], 10, 0);
-  const initKind = values.init ?? (values['init-w'] || values['init-h'] ? 'custom' : 'random');
-  if (initKind !== 'random' && initKind !== 'custom') throw new UsageError(`--init ${initKind} is invalid; use random or custom`);
+  const initKind = choiceOption('init', values.init, values['init-w'] || values['init-h'] ? 'custom' : 'random', INITS);
+  const options: Omit<NmfOptions, 'init'> = {
+    rank,
+    seed,
+    solver: choiceOption('solver', values.solver, 'mu', ['mu', 'cd'] as const),
+    beta: parseBetaOption(values.beta),
+    tol: numberOption('tol', values.tol, 1e-4, 0),
+    // 0 iterations only writes the start; the solver itself needs maxIter ≥ 1.
+    maxIter: Math.max(iterations, 1),
+    alphaW: numberOption('alpha-w', values['alpha-w'], 0, 0),
+    alphaH: values['alpha-h'] === undefined || values['alpha-h'] === 'same' ? 'same' : numberOption('alpha-h', values['alpha-h'], 0, 0),
+    l1Ratio: numberOption('l1-ratio', values['l1-ratio'], 0, 0, 1),
+    shuffle: values.shuffle ?? false,
+  };
+  if (options.shuffle && options.solver !== 'cd') throw new UsageError('--shuffle applies to --solver cd only');
 
   // Fails now, not after training, when the folder cannot be made.
   await mkdir(out, { recursive: true });
   const { matrix, manifest } = await loadInput(positionals[0], { size, limit });
-  const init = initKind === 'custom' ? await readCustomInit(values['init-w'], values['init-h'], [matrix.samples, rank, matrix.features]) : undefined;
+  const init: InitMethod | Factors =
+    initKind === 'custom' ? await readCustomInit(values['init-w'], values['init-h'], [matrix.samples, rank, matrix.features]) : initKind;
 
   const { device, adapterInfo } = await createNodeDevice();
   watchDevice(device, (failure) => {
     if (failure.lostReason !== 'destroyed') process.stderr.write(`GPU error (${failure.kind}): ${failure.message}\n`);
   });
+  const nmf = await GpuNmf.create(device, matrix, { ...options, init });
+  const settings = nmf.settings;
   process.stderr.write(
-    `training ${matrix.samples} × ${matrix.features}, rank ${rank}, ${iterations} iterations on ${adapterName(adapterInfo)}\n`,
+    `training ${matrix.samples} × ${matrix.features}, rank ${rank}, solver ${settings.solver}, beta ${settings.beta}, ` +
+      `at most ${iterations} iterations on ${adapterName(adapterInfo)}\n`,
   );
 
-  const nmf = await GpuNmf.create(device, matrix, { rank, seed, init });
   const abort = new AbortController();
   const onInterrupt = () => {
     process.stderr.write('\ninterrupted: stopping after the current batch and writing what was computed\n');
@@ -83,18 +128,26 @@ export async function trainCommand(args: string[]): Promise<void> {
   };
   process.once('SIGINT', onInterrupt);
 
-  const history: LossRecord[] = [await nmf.loss()];
+  const history: IterationRecord[] = [];
+  let converged = false;
+  let warning: string | null = null;
   const bar = new ProgressBar('train', iterations);
   try {
-    await nmf.run(iterations, {
-      lossEvery,
-      signal: abort.signal,
-      onProgress: (iteration, records) => {
-        history.push(...records);
-        const last = history[history.length - 1];
-        bar.update(iteration, `loss ${last.loss.toPrecision(6)}`);
-      },
-    });
+    if (iterations === 0) {
+      history.push(await nmf.measure());
+    } else {
+      const result = await nmf.fit({
+        recordEvery: lossEvery,
+        signal: abort.signal,
+        onProgress: (iteration, records) => {
+          history.push(...records);
+          const last = history[history.length - 1];
+          bar.update(iteration, `loss ${last.loss.toPrecision(6)}`);
+        },
+      });
+      converged = result.converged;
+      warning = result.warning;
+    }
   } catch (error) {
     // W and H are lost with the device, but the loss curve so far is kept.
     await writeFile(join(out, 'history.json'), `${JSON.stringify(history, null, 2)}\n`);
@@ -104,7 +157,6 @@ export async function trainCommand(args: string[]): Promise<void> {
     bar.finish();
     process.off('SIGINT', onInterrupt);
   }
-  if (history[history.length - 1].iteration !== nmf.iteration) history.push({ ...(await nmf.loss()), seconds: history[history.length - 1].seconds });
 
   await writeNpyFile(join(out, 'W.npy'), await nmf.readW(), [matrix.samples, rank]);
   await writeNpyFile(join(out, 'H.npy'), await nmf.readH(), [rank, matrix.features]);
@@ -114,10 +166,13 @@ export async function trainCommand(args: string[]): Promise<void> {
     rank,
     iterations: nmf.iteration,
     requestedIterations: iterations,
-    seed: init ? null : seed,
+    converged,
+    warning,
+    ...describeSettings(settings),
+    maxIter: iterations,
+    seed: initKind === 'custom' && !settings.shuffle ? null : seed,
     init: initKind,
-    solver: 'mu',
-    betaLoss: 'frobenius',
+    betaLoss: betaName(settings.beta),
     adapter: adapterName(adapterInfo),
   };
   await writeFile(join(out, 'manifest.json'), `${JSON.stringify(model, null, 2)}\n`);
@@ -125,9 +180,25 @@ export async function trainCommand(args: string[]): Promise<void> {
   device.destroy();
 
   const last = history[history.length - 1];
+  if (warning) process.stderr.write(`warning: ${warning}\n`);
   process.stderr.write(
-    `wrote ${out}: ${nmf.iteration} iterations, loss ${last.loss.toPrecision(6)}, relative error ${last.relativeError.toFixed(4)}\n`,
+    `wrote ${out}: ${nmf.iteration} iterations${converged ? ' (converged)' : ''}, loss ${last.loss.toPrecision(6)}, ` +
+      `relative error ${last.relativeError.toFixed(4)}\n`,
   );
+}
+
+function parseBetaOption(value: string | undefined): number {
+  if (value === undefined) return 2;
+  try {
+    return parseBeta(value);
+  } catch (error) {
+    throw new UsageError(`--${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** scikit-learn's name of β where it has one, else the number. */
+function betaName(beta: number): string | number {
+  return ({ 2: 'frobenius', 1: 'kullback-leibler', 0: 'itakura-saito' } as Record<number, string>)[beta] ?? beta;
 }
 
 /** Reads W0 (samples × rank) and H0 (rank × features) for `--init custom`. */

@@ -55,6 +55,7 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
+/** `onProgress` also receives the starting record, before the first submit. */
 export interface FitOptions extends Omit<RunOptions, 'lossEvery'> {
   /** Records the measures every this many iterations, besides the start and the end. Default 10. */
   recordEvery?: number;
@@ -222,6 +223,7 @@ export class GpuNmf {
     const rule = new StoppingRule(this.settings);
     const history = [await this.measure()];
     rule.start(history[0].loss);
+    options.onProgress?.(this.iteration, history);
     const { records, aborted } = await this.advance(this.settings.maxIter, options.recordEvery ?? 10, options, rule);
     history.push(...records);
     if (history[history.length - 1].iteration !== this.iteration) {
@@ -230,6 +232,7 @@ export class GpuNmf {
       last.seconds = history[history.length - 1].seconds;
       if (this.cd && this.lastViolation !== undefined) last.violation = this.lastViolation;
       history.push(last);
+      options.onProgress?.(this.iteration, [last]);
     }
     const converged = rule.convergedAt !== null;
     const warning = aborted && !converged ? `the fit was aborted after ${this.iteration} of ${this.settings.maxIter} iterations` : convergenceWarning(this.settings, converged);

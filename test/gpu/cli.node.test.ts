@@ -81,10 +81,45 @@ describe('catlab CLI', () => {
     expect(await readFile(join(again, 'W.npy'))).toEqual(before);
   });
 
-  it('train rejects a rank above min(samples, features) with the fix', async () => {
-    await expect(catlab(['train', join(folder, 'packed', 'V.npy'), '--rank', '13', '--iters', '1', '--out', join(folder, 'bad')])).rejects.toMatchObject({
-      stderr: expect.stringMatching(/rank 13 is invalid for 12 samples × 64 features; choose an integer from 1 to 12/),
+  it('train rejects an NNDSVD rank above min(samples, features) with the fix', async () => {
+    const args = ['train', join(folder, 'packed', 'V.npy'), '--rank', '13', '--iters', '1', '--init', 'nndsvd', '--out', join(folder, 'bad')];
+    await expect(catlab(args)).rejects.toMatchObject({
+      stderr: expect.stringMatching(/init nndsvd needs rank ≤ min\(samples, features\) = 12 for 12 × 64, but rank is 13; lower the rank or use init random/),
     });
+  });
+
+  it('train runs coordinate descent from NNDSVDa and records the settings', async () => {
+    const out = join(folder, 'cd');
+    const args = ['train', join(folder, 'packed', 'V.npy'), '--rank', '3', '--max-iter', '40', '--solver', 'cd', '--init', 'nndsvda'];
+    await catlab([...args, '--alpha-w', '0.01', '--l1-ratio', '0.5', '--shuffle', '--tol', '1e-3', '--loss-every', '0', '--out', out]);
+    const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
+    expect(manifest).toMatchObject({ solver: 'cd', beta: 2, betaLoss: 'frobenius', init: 'nndsvda', alphaW: 0.01, alphaH: 0.01, l1Ratio: 0.5 });
+    expect(manifest).toMatchObject({ shuffle: true, tol: 1e-3, maxIter: 40, requestedIterations: 40 });
+    expect(typeof manifest.converged).toBe('boolean');
+    expect(manifest.converged).toBe(manifest.warning === null);
+    const history = JSON.parse(await readFile(join(out, 'history.json'), 'utf8'));
+    expect(history[0].iteration).toBe(0);
+    expect(history.at(-1).iteration).toBe(manifest.iterations);
+    for (const key of ['loss', 'divergence', 'relativeError', 'explainedVariance', 'sparsenessW', 'sparsenessH', 'zerosW', 'zerosH', 'violation', 'secondsPerIteration']) {
+      expect(typeof history.at(-1)[key], key).toBe('number');
+    }
+  });
+
+  it('train minimises the KL divergence and says when maxIter runs out', async () => {
+    const out = join(folder, 'kl');
+    const { stderr } = await catlab(['train', join(folder, 'packed', 'V.npy'), '--rank', '3', '--max-iter', '12', '--beta', 'kullback-leibler', '--tol', '1e-9', '--out', out]);
+    expect(stderr).toMatch(/warning: the fit reached maxIter = 12 iterations/);
+    const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
+    expect(manifest).toMatchObject({ beta: 1, betaLoss: 'kullback-leibler', converged: false, iterations: 12 });
+    const history = JSON.parse(await readFile(join(out, 'history.json'), 'utf8'));
+    expect(history.map((r: { iteration: number }) => r.iteration)).toEqual([0, 10, 12]);
+  });
+
+  it('train rejects an invalid beta and a shuffle without cd', async () => {
+    const base = ['train', join(folder, 'packed', 'V.npy'), '--rank', '2', '--iters', '1', '--out', join(folder, 'bad')];
+    await expect(catlab([...base, '--beta', 'euclid'])).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/--beta 'euclid' is invalid/) });
+    await expect(catlab([...base, '--shuffle'])).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/--shuffle applies to --solver cd only/) });
+    await expect(catlab([...base, '--solver', 'als'])).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/--solver als is invalid; use mu, cd/) });
   });
 
   it('train rejects a missing option by name', async () => {

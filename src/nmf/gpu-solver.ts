@@ -12,24 +12,22 @@
  */
 import { CoordinateDescentKernels } from '../gpu/coordinate-descent.ts';
 import { ElementwiseKernels } from '../gpu/elementwise.ts';
-import { encodeDispatches, type Dispatch } from '../gpu/kernel.ts';
 import { checkBindingSize } from '../gpu/limits.ts';
 import { MatmulKernels } from '../gpu/matmul.ts';
 import { ReductionKernels } from '../gpu/reductions.ts';
 import { GpuResources, readFloat32, writeBuffer } from '../gpu/resources.ts';
-import { cdIteration, type CdIteration } from './gpu-cd.ts';
+import { cdIteration } from './gpu-cd.ts';
 import { workLayout, type Piece, type SolverContext } from './gpu-context.ts';
+import { IterationLoop } from './gpu-loop.ts';
 import { GpuMatrixV } from './gpu-matrix-v.ts';
-import { decodeMeasure, measureDispatches, sum, type MeasureDispatches } from './gpu-measure.ts';
+import { measureDispatches } from './gpu-measure.ts';
 import { muIteration } from './gpu-mu.ts';
 import { frobeniusProducts } from './gpu-products.ts';
-import { planSubmit, type SubmitPlan } from './gpu-schedule.ts';
 import { gpuProducts } from './gpu-svd.ts';
 import { checkFactors, initialFactors, transformStart, type Factors } from './init.ts';
-import { buildRecord, type IterationRecord } from './measures.ts';
+import type { IterationRecord } from './measures.ts';
 import { checkZerosForBeta, type U8Matrix } from './matrix.ts';
 import { regularization, resolveOptions, type NmfOptions, type NmfSettings } from './options.ts';
-import { PermutationStream } from './shuffle.ts';
 import { convergenceWarning, StoppingRule, type FitResult } from './stopping.ts';
 
 export type { IterationRecord, LossRecord } from './measures.ts';
@@ -63,10 +61,6 @@ export interface FitOptions extends Omit<RunOptions, 'lossEvery'> {
 
 type BuildOptions = Pick<GpuNmfOptions, 'label' | 'maxScratchBytes'>;
 
-/** Slots of the read-back buffer: measures and iterations per submit. */
-const SLOTS = 64;
-/** Memory for the W and H copies a fit can roll back to. */
-const SNAPSHOT_BYTES = 64 * 1024 * 1024;
 const DEFAULT_SCRATCH_BYTES = 64 * 1024 * 1024;
 
 export class GpuNmf {
@@ -80,17 +74,8 @@ export class GpuNmf {
   iteration = 0;
 
   private readonly ctx: SolverContext;
-  private readonly iterationDispatches: Dispatch[];
-  private readonly cd: CdIteration | null;
-  private readonly measures: MeasureDispatches;
-  private readonly results: GPUBuffer;
-  private readonly orders: GPUBuffer | null;
-  private readonly permutations: PermutationStream;
-  private snapshots: GPUBuffer | null = null;
-  private readonly snapshotSlots: number;
+  private readonly loop: IterationLoop;
   private readonly maxScratchBytes: number | undefined;
-  /** CD violation of the last iteration run. */
-  private lastViolation: number | undefined;
 
   private constructor(readonly device: GPUDevice, readonly v: GpuMatrixV, settings: NmfSettings, start: Factors, private readonly ownsV: boolean, updateH: boolean, options: BuildOptions) {
     const { samples, features } = v;
@@ -136,14 +121,8 @@ export class GpuNmf {
     };
 
     const frobenius = settings.beta === 2 ? frobeniusProducts(this.ctx) : null;
-    this.cd = isCd ? cdIteration(this.ctx, frobenius!) : null;
-    this.iterationDispatches = this.cd ? this.cd.dispatches : muIteration(this.ctx, frobenius);
-    this.measures = measureDispatches(this.ctx, frobenius);
-    this.results = resources.storage(`${label}/results`, SLOTS * (layout.measureSize + layout.violationSize) * 4);
-    this.orders = isCd ? resources.storage(`${label}/orders`, SLOTS * 2 * rank * 4) : null;
-    this.permutations = new PermutationStream(settings.seed, settings.shuffle);
-    const factorBytes = (samples + features) * rank * 4;
-    this.snapshotSlots = Math.max(1, Math.min(SLOTS, Math.floor(SNAPSHOT_BYTES / factorBytes)));
+    const cd = isCd ? cdIteration(this.ctx, frobenius!) : null;
+    this.loop = new IterationLoop(this.ctx, cd ? cd.dispatches : muIteration(this.ctx, frobenius), cd, measureDispatches(this.ctx, frobenius));
   }
 
   /** Splits V into pieces whose W·H fits the scratch buffer (β ≠ 2 only). */
@@ -211,7 +190,8 @@ export class GpuNmf {
    * iteration 0) and after the last one.
    */
   async run(iterations: number, options: RunOptions = {}): Promise<IterationRecord[]> {
-    const { records } = await this.advance(this.iteration + iterations, options.lossEvery ?? 0, options, null);
+    const { records, done } = await this.loop.advance(this.iteration, this.iteration + iterations, { ...options, recordEvery: options.lossEvery ?? 0 }, null);
+    this.iteration = done;
     return records;
   }
 
@@ -224,18 +204,20 @@ export class GpuNmf {
     const history = [await this.measure()];
     rule.start(history[0].loss);
     options.onProgress?.(this.iteration, history);
-    const { records, aborted } = await this.advance(this.settings.maxIter, options.recordEvery ?? 10, options, rule);
+    const { records, done } = await this.loop.advance(this.iteration, this.settings.maxIter, { ...options, recordEvery: options.recordEvery ?? 10 }, rule);
+    this.iteration = done;
     history.push(...records);
     if (history[history.length - 1].iteration !== this.iteration) {
       // A CD fit can stop between measures; its last record is measured after the roll-back.
       const last = await this.measure();
       last.seconds = history[history.length - 1].seconds;
-      if (this.cd && this.lastViolation !== undefined) last.violation = this.lastViolation;
+      if (this.loop.lastViolation !== undefined && this.settings.solver === 'cd') last.violation = this.loop.lastViolation;
       history.push(last);
       options.onProgress?.(this.iteration, [last]);
     }
     const converged = rule.convergedAt !== null;
-    const warning = aborted && !converged ? `the fit was aborted after ${this.iteration} of ${this.settings.maxIter} iterations` : convergenceWarning(this.settings, converged);
+    const aborted = this.iteration < this.settings.maxIter && !converged;
+    const warning = aborted ? `the fit was aborted after ${this.iteration} of ${this.settings.maxIter} iterations` : convergenceWarning(this.settings, converged);
     return { iterations: this.iteration, converged, warning, history };
   }
 
@@ -264,144 +246,13 @@ export class GpuNmf {
   }
 
   /** Every measure of the current W and H, computed on the GPU without running an iteration. */
-  async measure(): Promise<IterationRecord> {
-    const encoder = this.device.createCommandEncoder({ label: `${this.ctx.label}/measure` });
-    this.encodePass(encoder, this.measures.standalone, 'measure');
-    this.device.queue.submit([encoder.finish()]);
-    const values = await readFloat32(this.device, this.ctx.work, this.ctx.layout.measureSize);
-    return buildRecord(this.iteration, decodeMeasure(this.ctx, values, 0), this.v.stats);
+  measure(): Promise<IterationRecord> {
+    return this.loop.measure(this.iteration);
   }
 
   /** The measures of the current W and H; the name of `measure()` from before it measured more than the loss. */
   loss(): Promise<IterationRecord> {
     return this.measure();
-  }
-
-  private encodePass(encoder: GPUCommandEncoder, dispatches: readonly Dispatch[], name: string): void {
-    const pass = encoder.beginComputePass({ label: `${this.ctx.label}/${name}` });
-    encodeDispatches(pass, dispatches);
-    pass.end();
-  }
-
-  /** Runs submits until `target`, a stop by `rule` or an abort; returns the records taken. */
-  private async advance(target: number, recordEvery: number, options: RunOptions, rule: StoppingRule | null): Promise<{ records: IterationRecord[]; aborted: boolean }> {
-    const start = performance.now();
-    const records: IterationRecord[] = [];
-    const limits = {
-      iterationsPerSubmit: Math.min(SLOTS, options.iterationsPerSubmit ?? 16),
-      measureSlots: SLOTS,
-      snapshotSlots: rule ? this.snapshotSlots : 0,
-      recordEvery,
-    };
-    while (this.iteration < target && !options.signal?.aborted) {
-      const plan = planSubmit(this.iteration, target, limits, rule);
-      const submitStart = performance.now();
-      const values = await this.submit(plan);
-      const now = performance.now();
-      const fresh: IterationRecord[] = [];
-      let stoppedAt: number | null = null;
-
-      for (let it = plan.first; it <= plan.end && stoppedAt === null; it++) {
-        const violation = this.cd ? this.violationOf(values!, it - plan.first) : undefined;
-        let stop = rule !== null && violation !== undefined && rule.observeViolation(it, violation);
-        const slot = plan.measureAt.indexOf(it);
-        if (slot >= 0) {
-          const record = buildRecord(it, decodeMeasure(this.ctx, values!, this.measureOffset(slot)), this.v.stats, violation);
-          record.seconds = (now - start) / 1000;
-          record.secondsPerIteration = (now - submitStart) / 1000 / (plan.end - plan.first + 1);
-          if (rule !== null && !stop && rule.needsLossAt(it)) stop = rule.observeLoss(it, record.loss);
-          // A measure taken only for the MU check stays out of the records unless the fit stops there.
-          const requested = (recordEvery > 0 && it % recordEvery === 0) || it === target || stop;
-          if (requested) fresh.push(record);
-        }
-        if (violation !== undefined) this.lastViolation = violation;
-        if (stop) stoppedAt = it;
-      }
-
-      if (stoppedAt !== null && stoppedAt < plan.end) this.restore(plan.snapshotAt.indexOf(stoppedAt));
-      this.iteration = stoppedAt ?? plan.end;
-      records.push(...fresh);
-      options.onProgress?.(this.iteration, fresh);
-      if (stoppedAt !== null) break;
-    }
-    return { records, aborted: Boolean(options.signal?.aborted) && this.iteration < target && rule?.convergedAt == null };
-  }
-
-  /** Encodes and submits one planned submit; returns the read-back slots, or null when nothing was measured. */
-  private async submit(plan: SubmitPlan): Promise<Float32Array | null> {
-    const { layout, work, label } = this.ctx;
-    const measureBase = this.measureOffset(0);
-    if (this.cd && this.orders) this.writeOrders(plan.end - plan.first + 1);
-
-    const encoder = this.device.createCommandEncoder({ label: `${label}/iterations ${plan.first}-${plan.end}` });
-    for (let it = plan.first; it <= plan.end; it++) {
-      const slot = it - plan.first;
-      if (this.cd && this.orders) {
-        const orderBytes = this.rank * 4;
-        encoder.copyBufferToBuffer(this.orders, slot * 2 * orderBytes, this.cd.orderW, 0, orderBytes);
-        encoder.copyBufferToBuffer(this.orders, (slot * 2 + 1) * orderBytes, this.cd.orderH, 0, orderBytes);
-      }
-      this.encodePass(encoder, this.iterationDispatches, `iteration ${it}`);
-      if (this.cd) {
-        encoder.copyBufferToBuffer(work, layout.violationW * 4, this.results, slot * layout.violationSize * 4, layout.violationSize * 4);
-      }
-      const measureSlot = plan.measureAt.indexOf(it);
-      if (measureSlot >= 0) {
-        this.encodePass(encoder, this.measures.afterIteration, `measure ${it}`);
-        encoder.copyBufferToBuffer(work, 0, this.results, (measureBase + measureSlot * layout.measureSize) * 4, layout.measureSize * 4);
-      }
-      const snapshotSlot = plan.snapshotAt.indexOf(it);
-      if (snapshotSlot >= 0) this.encodeSnapshot(encoder, snapshotSlot, 'save');
-    }
-    this.device.queue.submit([encoder.finish()]);
-
-    if (plan.measureAt.length === 0 && !this.cd) {
-      await this.device.queue.onSubmittedWorkDone();
-      return null;
-    }
-    return readFloat32(this.device, this.results, measureBase + plan.measureAt.length * layout.measureSize);
-  }
-
-  /** Read-back layout: SLOTS violation slots (CD only), then SLOTS measure slots. */
-  private measureOffset(slot: number): number {
-    return SLOTS * this.ctx.layout.violationSize + slot * this.ctx.layout.measureSize;
-  }
-
-  private violationOf(values: Float32Array, slot: number): number {
-    const size = this.ctx.layout.violationSize;
-    return sum(values, slot * size, size);
-  }
-
-  /** Writes the component orders of the next `count` iterations, W's then H's for each, to the order table. */
-  private writeOrders(count: number): void {
-    const table = new Uint32Array(count * 2 * this.rank);
-    for (let slot = 0; slot < count; slot++) {
-      table.set(this.permutations.next(this.rank), slot * 2 * this.rank);
-      if (this.ctx.updateH) table.set(this.permutations.next(this.rank), (slot * 2 + 1) * this.rank);
-    }
-    writeBuffer(this.device, this.orders!, table);
-  }
-
-  /** Copies W and H to snapshot `slot` (save) or back from it (restore). */
-  private encodeSnapshot(encoder: GPUCommandEncoder, slot: number, direction: 'save' | 'restore'): void {
-    const wBytes = this.samples * this.rank * 4;
-    const hBytes = this.rank * this.features * 4;
-    this.snapshots ??= this.ctx.resources.storage(`${this.ctx.label}/snapshots`, this.snapshotSlots * (wBytes + hBytes));
-    const base = slot * (wBytes + hBytes);
-    if (direction === 'save') {
-      encoder.copyBufferToBuffer(this.ctx.W, 0, this.snapshots, base, wBytes);
-      encoder.copyBufferToBuffer(this.ctx.H, 0, this.snapshots, base + wBytes, hBytes);
-    } else {
-      encoder.copyBufferToBuffer(this.snapshots, base, this.ctx.W, 0, wBytes);
-      encoder.copyBufferToBuffer(this.snapshots, base + wBytes, this.ctx.H, 0, hBytes);
-    }
-  }
-
-  private restore(slot: number): void {
-    if (slot < 0) throw new Error('the fit stopped at an iteration without a snapshot; this is a bug in planSubmit');
-    const encoder = this.device.createCommandEncoder({ label: `${this.ctx.label}/roll back` });
-    this.encodeSnapshot(encoder, slot, 'restore');
-    this.device.queue.submit([encoder.finish()]);
   }
 
   async readW(): Promise<Float32Array> {

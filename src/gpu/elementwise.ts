@@ -36,7 +36,7 @@ export const BETA_TERMS: KernelDescription = {
  * The defaults give the plain Frobenius step x · numerator / denominator.
  */
 export interface MuUpdateSettings {
-  /** How the denominator is stored: a full matrix, or one value per column or per row of x. */
+  /** Storage of the denominator: a full matrix, or one value per column or per row of x. */
   denominatorLayout?: 'full' | 'per-column' | 'per-row';
   /** Columns of x, for the broadcast layouts. */
   cols?: number;
@@ -52,7 +52,7 @@ export interface MuUpdateSettings {
 
 const DENOMINATOR_LAYOUT = { full: 0, 'per-column': 1, 'per-row': 2 } as const;
 
-/** Where a row block of packed V lives: its buffer, its first word and its words per row. */
+/** Location of a row block of packed V: its buffer, its first word and its words per row. */
 export interface PackedRows {
   buffer: GPUBuffer;
   /** Offset of the block's first row, in u32 words. */

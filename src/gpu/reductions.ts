@@ -32,7 +32,7 @@ export const DIVERGENCE_PARTIAL_COUNT = wgslConstant(divergenceSource, 'PARTIALS
 /** Values factor-stats writes per component: Σ|x|, Σx², zeros. */
 export const STATS_PER_COMPONENT = 3;
 
-/** Where one component's entries lie in a factor: entry e of component c at e·entryStride + c·componentStride. */
+/** Placement of the components in a factor: entry e of component c at e·entryStride + c·componentStride. */
 export interface ComponentLayout {
   components: number;
   length: number;

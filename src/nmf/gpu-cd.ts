@@ -4,9 +4,9 @@
  * Wᵀ·V, one sweep over H. Each sweep is a single dispatch because the rows of
  * a factor are independent within it (see shaders/cd_update.wgsl).
  *
- * The component orders live in `orderW` and `orderH`; the solver copies each
- * iteration's orders into them from a per-submit table before the iteration,
- * so shuffled runs reuse the same bind groups.
+ * The sweeps read their component orders from `orderW` and `orderH`. Before
+ * each iteration the loop copies that iteration's orders into them from a
+ * per-submit table, so shuffled runs reuse the same bind groups.
  */
 import type { Dispatch } from '../gpu/kernel.ts';
 import type { SolverContext } from './gpu-context.ts';

@@ -1,8 +1,8 @@
 /**
- * What the GPU solver's parts share: the device, the kernels, V, the factor
- * buffers and the settings, plus the layout of the `work` buffer that the
- * measure and violation reductions write into before the host copies them
- * to a read-back slot.
+ * The state that the parts of the GPU solver share: the device, the kernels,
+ * V, the factor buffers and the settings. It also fixes the layout of the
+ * `work` buffer, which the measure and violation reductions write into before
+ * the loop copies their output to a read-back slot.
  */
 import type { CoordinateDescentKernels } from '../gpu/coordinate-descent.ts';
 import type { ElementwiseKernels } from '../gpu/elementwise.ts';
@@ -42,7 +42,7 @@ export interface SolverContext {
   pieces: Piece[];
   /** rows × 2·features f32 for the largest piece: W·H, then E and D (β ≠ 2 only). */
   scratch: GPUBuffer | null;
-  /** Where reductions write; see `WorkLayout`. */
+  /** Output buffer of the reductions, laid out by `layout`. */
   work: GPUBuffer;
   layout: WorkLayout;
 }

@@ -55,7 +55,7 @@ export class IterationLoop {
     this.snapshotSlots = Math.max(1, Math.min(SLOTS, Math.floor(SNAPSHOT_BYTES / factorBytes)));
   }
 
-  /** Every measure of the current W and H, computed without running an iteration. */
+  /** Measures the current W and H without running an iteration. */
   async measure(iteration: number): Promise<IterationRecord> {
     const { device, label, work, layout } = this.ctx;
     const encoder = device.createCommandEncoder({ label: `${label}/measure` });

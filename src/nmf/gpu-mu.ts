@@ -8,8 +8,8 @@
  * of rows at a time into a scratch buffer, turns it in place into
  * E = V ⊙ (WH)^(β−2) and D = (WH)^(β−1) (shaders/beta_terms.wgsl), and
  * multiplies E and D by Hᵀ (or Wᵀ) with the shared matmul kernel. V is read
- * once per half-iteration and W·H never exists for all of V: the scratch
- * holds 8 · features bytes per row of a piece. Fusing the powers into the
+ * once per half-iteration and W·H never exists for all of V, because the
+ * scratch takes 8 · features bytes per row of a piece only. Fusing the powers into the
  * product kernel would save that memory traffic but not a flop (W·H costs the
  * same rank multiply-adds per element either way) and would need a second
  * matmul, so the pieces keep one tuned product kernel for everything.

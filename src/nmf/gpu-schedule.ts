@@ -1,7 +1,7 @@
 /**
- * Which iterations one submit of the GPU solver covers, and after which of
- * them it measures and keeps a copy of W and H. Pure, so the rules are
- * tested without a GPU.
+ * The plan of one submit of the GPU solver: the iterations it covers and
+ * those after which it measures and copies W and H. The planner is pure, so
+ * the unit tests check its rules without a GPU.
  */
 import type { StoppingRule } from './stopping.ts';
 

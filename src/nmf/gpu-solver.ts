@@ -196,8 +196,9 @@ export class GpuNmf {
   }
 
   /**
-   * Runs until scikit-learn's stopping rule holds or `maxIter` iterations
-   * are done in total, and returns the records and whether it converged.
+   * Runs until scikit-learn's stopping criterion is met or `maxIter`
+   * iterations are done in total, and returns the records and whether it
+   * converged.
    */
   async fit(options: FitOptions = {}): Promise<FitResult> {
     const rule = new StoppingRule(this.settings);
@@ -245,12 +246,12 @@ export class GpuNmf {
     }
   }
 
-  /** Every measure of the current W and H, computed on the GPU without running an iteration. */
+  /** Measures the current W and H on the GPU without running an iteration. */
   measure(): Promise<IterationRecord> {
     return this.loop.measure(this.iteration);
   }
 
-  /** The measures of the current W and H; the name of `measure()` from before it measured more than the loss. */
+  /** Returns `measure()`, under the name it had while it measured only the loss. */
   loss(): Promise<IterationRecord> {
     return this.measure();
   }

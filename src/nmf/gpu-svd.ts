@@ -1,7 +1,7 @@
 /**
  * Products of the packed V with thin f32 matrices on the GPU, for the
  * randomized SVD behind the NNDSVD starts. Each call uploads its operand,
- * runs one product per row block of V and reads the result back; the QR and
+ * runs one product per row block of V and reads the result back. The QR and
  * small SVD steps stay on the CPU in float64 (see randomized-svd.ts).
  */
 import { encodeDispatches } from '../gpu/kernel.ts';

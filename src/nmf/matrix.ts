@@ -84,6 +84,7 @@ export function matrixStats(v: U8Matrix): MatrixStats {
   const histogram = new Float64Array(256);
   const columnSums = new Float64Array(v.features);
   let firstZero: [number, number] | null = null;
+
   for (let row = 0; row < v.samples; row++) {
     for (let col = 0; col < v.features; col++) {
       const value = v.data[row * v.features + col];
@@ -92,6 +93,7 @@ export function matrixStats(v: U8Matrix): MatrixStats {
       if (value === 0 && firstZero === null) firstZero = [row, col];
     }
   }
+
   let sum = 0;
   let sumOfSquares = 0;
   for (let value = 0; value < 256; value++) {
@@ -100,6 +102,7 @@ export function matrixStats(v: U8Matrix): MatrixStats {
   }
   let columnTerm = 0;
   for (const columnSum of columnSums) columnTerm += columnSum * columnSum;
+
   const scale = 255 * 255;
   return {
     samples: v.samples,

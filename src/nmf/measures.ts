@@ -1,6 +1,6 @@
 /**
- * What a fit records per measured iteration, and the arithmetic that turns
- * sums (read back from the GPU or computed by the CPU reference) into it.
+ * The record of a measured iteration, and the arithmetic that turns sums
+ * (read back from the GPU or computed by the CPU reference) into records.
  */
 import type { MatrixStats } from './matrix.ts';
 

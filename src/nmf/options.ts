@@ -10,7 +10,7 @@ export type BetaLoss = number | 'frobenius' | 'kullback-leibler' | 'itakura-sait
 /** `mu`: multiplicative updates for any β. `cd`: HALS coordinate descent, Frobenius loss only. */
 export type SolverKind = 'mu' | 'cd';
 
-/** How W and H start; a `Factors` object is scikit-learn's `init='custom'`. */
+/** Named start of W and H; a `Factors` object in its place is scikit-learn's `init='custom'`. */
 export type InitMethod = 'random' | 'nndsvd' | 'nndsvda' | 'nndsvdar';
 
 export interface NmfOptions {
@@ -88,7 +88,7 @@ export function parseBeta(beta: BetaLoss | string): number {
   return parsed;
 }
 
-/** The MU exponent γ for β, from Févotte & Idier (2011), as scikit-learn uses it. */
+/** Returns the MU exponent γ for β, from Févotte & Idier (2011), as scikit-learn uses it. */
 export function muExponent(beta: number): number {
   if (beta < 1) return 1 / (2 - beta);
   if (beta > 2) return 1 / (beta - 1);
@@ -163,7 +163,7 @@ export function regularization(settings: Pick<NmfSettings, 'alphaW' | 'alphaH' |
   };
 }
 
-/** The settings as plain JSON, for manifests and worker messages. */
+/** Converts the settings to plain JSON, for manifests and worker messages. */
 export function describeSettings(settings: NmfSettings): Record<string, string | number | boolean> {
   return {
     solver: settings.solver,

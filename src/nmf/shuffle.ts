@@ -15,7 +15,7 @@ export class PermutationStream {
     this.random = shuffle ? createRandom(seed) : null;
   }
 
-  /** The next order of 0 .. rank−1, by Fisher–Yates. */
+  /** Returns the next order of 0 .. rank−1, shuffled by Fisher–Yates. */
   next(rank: number): Uint32Array {
     const order = Uint32Array.from({ length: rank }, (_, i) => i);
     if (!this.random) return order;

@@ -18,7 +18,7 @@ import type { NmfSettings } from './options.ts';
 export interface FitResult {
   /** Iterations run in total. */
   iterations: number;
-  /** Whether the stopping criterion held before maxIter ran out. */
+  /** Whether the stopping criterion was met before maxIter ran out. */
   converged: boolean;
   /** Set when maxIter ran out first (and tol > 0), like scikit-learn's ConvergenceWarning. */
   warning: string | null;
@@ -38,7 +38,7 @@ export class StoppingRule {
 
   constructor(private readonly settings: Pick<NmfSettings, 'solver' | 'tol' | 'maxIter'>) {}
 
-  /** Whether the MU rule needs the loss after `iteration`. */
+  /** Returns whether the MU rule needs the loss after `iteration`. */
   needsLossAt(iteration: number): boolean {
     return this.settings.solver === 'mu' && this.settings.tol > 0 && iteration % MU_CHECK_EVERY === 0;
   }
@@ -87,7 +87,7 @@ export class StoppingRule {
  * The warning of a fit that ran `maxIter` iterations without meeting its
  * criterion, in the spirit of scikit-learn's ConvergenceWarning. Fits with
  * tol = 0 asked for a fixed count and get none. scikit-learn also warns when
- * the criterion holds exactly at max_iter; here that fit counts as converged.
+ * the criterion is met exactly at max_iter; here that fit counts as converged.
  */
 export function convergenceWarning(settings: Pick<NmfSettings, 'tol' | 'maxIter'>, converged: boolean): string | null {
   if (converged || settings.tol === 0) return null;

@@ -50,7 +50,7 @@ describe('solver stays finite', () => {
       v.data.fill(0, 3 * 24, 4 * 24); // row 3
       for (let row = 0; row < 20; row++) v.data[row * 24 + 5] = 0; // column 5
       const { W, H } = await expectFinite(v, { rank: 4, seed: 1, ...settings });
-      // MU leaves exact zeros at 0; CD steps them to max(·, 0) = 0 once it sees the zero data.
+      // MU leaves exact zeros at 0, and CD's step max(·, 0) lands on 0 for rows and columns of zero data.
       expect(Array.from(W.subarray(3 * 4, 4 * 4))).toEqual([0, 0, 0, 0]);
       for (let c = 0; c < 4; c++) expect(H[c * 24 + 5]).toBe(0);
     });

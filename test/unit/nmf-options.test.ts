@@ -116,7 +116,7 @@ describe('StoppingRule', () => {
     expect(rule.needsLossAt(10)).toBe(false);
   });
 
-  it('stops CD on the ratio to the first violation, or when that is 0', () => {
+  it('stops CD on the violation ratio', () => {
     const rule = new StoppingRule({ solver: 'cd', tol: 0.1, maxIter: 100 });
     expect(rule.observeViolation(1, 50)).toBe(false);
     expect(rule.observeViolation(2, 6)).toBe(false);

@@ -3,7 +3,7 @@
  * 1.2's `_beta_divergence` computes it for dense V:
  * - entries of V at or below EPSILON are left out of the terms with V, so
  *   0·log 0 and 0^(β−1) contribute nothing;
- * - where W·H is 0 next to a kept V entry, EPSILON stands in for it;
+ * - where W·H is 0 next to a kept V entry, EPSILON replaces it;
  * - the terms without V (Σ W·H, Σ (W·H)^β) run over every entry.
  */
 import { EPSILON } from './linalg.ts';

@@ -12,7 +12,7 @@
  * gradient|: grad, or min(grad, 0) where X[i, t] is 0, taken before the step.
  */
 
-/** Where entry (row, component) of a matrix lives: row·rowStride + component·componentStride. */
+/** Layout of a matrix: entry (row, component) at row·rowStride + component·componentStride. */
 export interface Strides {
   rows: number;
   rowStride: number;

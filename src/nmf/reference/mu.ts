@@ -79,7 +79,14 @@ export function weightedV(v: Float64Array, wh: Float64Array, beta: number): Floa
   const out = new Float64Array(v.length);
   for (let i = 0; i < v.length; i++) {
     const x = beta < 2 && wh[i] === 0 ? EPSILON : wh[i];
-    out[i] = beta === 1 ? v[i] / x : beta === 0 ? v[i] * (1 / x) ** 2 : v[i] * x ** (beta - 2);
+    if (beta === 1) {
+      out[i] = v[i] / x;
+    } else if (beta === 0) {
+      // scikit-learn squares the reciprocal rather than raising to −2.
+      out[i] = v[i] * (1 / x) ** 2;
+    } else {
+      out[i] = v[i] * x ** (beta - 2);
+    }
   }
   return out;
 }

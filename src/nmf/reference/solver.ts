@@ -114,7 +114,7 @@ export class CpuNmf {
     return matmul(this.W, this.H, this.samples, this.features, this.rank);
   }
 
-  /** Every measure of the current factors. */
+  /** Measures the current factors. */
   measure(violation?: number): IterationRecord {
     const wh = this.reconstruction();
     let squaredResidual = 0;
@@ -128,7 +128,7 @@ export class CpuNmf {
     return buildRecord(this.iteration, sums, this.stats, violation);
   }
 
-  /** Runs iterations until scikit-learn's criterion holds or maxIter is reached. */
+  /** Runs iterations until scikit-learn's criterion is met or maxIter is reached. */
   fit(options: CpuFitOptions = {}): FitResult {
     const recordEvery = options.recordEvery ?? 10;
     const rule = new StoppingRule(this.settings);
@@ -159,7 +159,7 @@ export class CpuNmf {
   }
 }
 
-/** The solver `transform` runs: H fixed, W at scikit-learn's transform start. */
+/** Creates the solver that `transform` runs: H fixed, W at scikit-learn's transform start. */
 export function transformSolver(v: U8Matrix, settings: NmfSettings, H: ArrayLike<number>): CpuNmf {
   const stats = matrixStats(v);
   const W = transformStart(stats, settings);

@@ -8,12 +8,14 @@
 // The host computes the block WH with one matrix product into `terms`
 // (row stride `ld` = 2·features), so V is read once per half-iteration here
 // and W·H never exists for all of V at once: the block's memory is
-// 8 · features bytes per row (see src/nmf/gpu-beta.ts).
+// 8 · features bytes per row (see src/nmf/gpu-mu.ts).
 //
 // scikit-learn's rules (1.2, `_multiplicative_update_w`/`_h`): in E, zeros of
 // WH become EPSILON when β < 2; in D, when β < 1. Zeros of V give E = 0
 // whatever WH is. Powers go through exp2(e · log2(x)), WGSL's own definition
 // of pow, with the exponent capped at 126 so a tiny WH cannot overflow f32.
+// NOTE: for β far below 0, E can reach 2¹²⁶ and its product with Hᵀ can then
+// overflow f32; the tests cover β down to −0.5.
 //
 // Threads: one invocation per element of the rows × features block, flat
 // index = row · features + column. Dispatch: dispatchSizeLinear() over

@@ -206,6 +206,11 @@ export class GpuNmf {
     return nmf;
   }
 
+  /** Bytes of GPU buffers this solver holds: V, W, H, the products and the loss partials. Read-back staging is not counted. */
+  get allocatedBytes(): number {
+    return this.resources.allocatedBytes;
+  }
+
   /** ‖V‖_F with V scaled to [0, 1]. */
   get normOfV(): number {
     return Math.sqrt(this.squaredNormOfV);

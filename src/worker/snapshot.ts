@@ -63,5 +63,7 @@ export function largestInColumn(W: Float32Array, rank: number, component: number
  */
 export function spreadSamples(samples: number, count: number): number[] {
   const n = Math.min(count, samples);
-  return Array.from({ length: n }, (_, i) => Math.min(samples - 1, Math.floor((i * samples) / n) + i));
+  // Pick i lands at most at (n − 1)·samples/n + n − 1, which is inside V when samples > n².
+  const shift = samples > n * n ? 1 : 0;
+  return Array.from({ length: n }, (_, i) => Math.floor((i * samples) / n) + i * shift);
 }

@@ -66,6 +66,24 @@ export default defineConfig({
         },
       },
       {
+        // Browser-only code that needs no GPU, such as the image decoder of src/data.
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          testTimeout: 60_000,
+          browser: {
+            enabled: true,
+            headless: true,
+            api: { host: '127.0.0.1' },
+            provider: playwright({
+              launchOptions: { executablePath: findChromium() ?? undefined, args: chromiumArgs },
+            }),
+            instances: [{ browser: 'chromium' }],
+          },
+        },
+      },
+      {
         extends: true,
         test: {
           name: 'e2e',

@@ -4,21 +4,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { loadImages } from '../data/node.ts';
-import { readNpy } from '../data/npy.ts';
+import { loadImages, readNpyFile } from '../data/node.ts';
+import type { Manifest, PackResult } from '../data/pack.ts';
 import type { U8Matrix } from '../nmf/matrix.ts';
 import { ProgressBar } from './progress.ts';
-
-/** What the manifest records about the images behind V. */
-export interface DataManifest {
-  source: string;
-  files: string[];
-  skipped: { name: string; reason: string }[];
-  width: number;
-  height: number;
-  samples: number;
-  features: number;
-}
 
 export interface InputOptions {
   /** Side of the square images V is built from. */
@@ -27,18 +16,18 @@ export interface InputOptions {
   limit?: number;
 }
 
-export async function loadInput(path: string, options: InputOptions): Promise<{ matrix: U8Matrix; manifest: DataManifest }> {
+export async function loadInput(path: string, options: InputOptions): Promise<PackResult> {
   if (path.toLowerCase().endsWith('.npy')) return loadNpyInput(path, options.limit);
 
   let bar: ProgressBar | undefined;
   const result = await loadImages(path, {
     size: options.size,
     limit: options.limit,
-    onProgress: (done: number, total: number) => {
-      bar ??= new ProgressBar('decode', total);
-      bar.update(done);
+    onProgress: (progress) => {
+      bar ??= new ProgressBar('decode', progress.totalFiles);
+      bar.update(progress.files);
     },
-    onWarning: (message: string) => process.stderr.write(`warning: ${message}\n`),
+    onWarning: (skipped) => process.stderr.write(`warning: skipped ${skipped.name}: ${skipped.reason}\n`),
   });
   bar?.finish();
   if (result.manifest.skipped.length > 0) {
@@ -47,9 +36,9 @@ export async function loadInput(path: string, options: InputOptions): Promise<{ 
   return result;
 }
 
-async function loadNpyInput(path: string, limit?: number): Promise<{ matrix: U8Matrix; manifest: DataManifest }> {
-  const array = readNpy(new Uint8Array(await readFile(path)));
-  if (array.dtype !== 'u1' || array.shape.length !== 2) {
+async function loadNpyInput(path: string, limit?: number): Promise<PackResult> {
+  const array = await readNpyFile(path);
+  if (array.dtype !== 'uint8') {
     throw new Error(
       `${path} holds a ${array.shape.join(' × ')} array of dtype ${array.dtype}; V must be a 2-D uint8 array ` +
         '(samples × features), as `catlab pack` writes it',
@@ -66,9 +55,9 @@ async function loadNpyInput(path: string, limit?: number): Promise<{ matrix: U8M
   return { matrix, manifest: { source: path, files, skipped: packed?.skipped ?? [], width, height, samples, features } };
 }
 
-async function readSiblingManifest(npyPath: string): Promise<Partial<DataManifest> | undefined> {
+async function readSiblingManifest(npyPath: string): Promise<Partial<Manifest> | undefined> {
   try {
-    return JSON.parse(await readFile(join(dirname(npyPath), 'manifest.json'), 'utf8')) as Partial<DataManifest>;
+    return JSON.parse(await readFile(join(dirname(npyPath), 'manifest.json'), 'utf8')) as Partial<Manifest>;
   } catch {
     return undefined;
   }

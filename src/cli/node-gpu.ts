@@ -2,6 +2,7 @@
  * WebGPU in Node for the CLI: Dawn through the `webgpu` package, with
  * SwiftShader picked up by itself on CPU-only Debian machines.
  */
+import { create, globals } from 'webgpu';
 import { vulkanDriverEnv } from '../../scripts/machine.js';
 import { NoAdapterError, requestDevice, type CatlabDevice } from '../gpu/device.ts';
 
@@ -16,17 +17,24 @@ export const NO_ADAPTER_HELP =
   '  SwiftShader driver at /usr/lib/chromium/vk_swiftshader_icd.json by itself (slow but complete).\n' +
   '  Or point VK_ICD_FILENAMES at a driver\'s ICD JSON file.';
 
-/** Creates a device on the best adapter Dawn finds, or throws with what to install. */
-export async function createNodeDevice(): Promise<CatlabDevice> {
-  // The Vulkan loader reads these when Dawn creates its instance, so they must be set first.
-  Object.assign(process.env, vulkanDriverEnv(process.env));
+/**
+ * Returns the process's one Dawn instance, created on first call. Points the
+ * Vulkan loader at SwiftShader first when no driver is installed: the loader
+ * reads the variable when create() runs, so setting it in-process is enough.
+ */
+export function nodeGpu(): GPU {
   if (!gpu) {
-    const { create, globals } = await import('webgpu');
+    Object.assign(process.env, vulkanDriverEnv(process.env));
     Object.assign(globalThis, globals);
     gpu = create([]) as GPU;
   }
+  return gpu;
+}
+
+/** Creates a device on the best adapter Dawn finds, or throws with what to install. */
+export async function createNodeDevice(): Promise<CatlabDevice> {
   try {
-    return await requestDevice(gpu);
+    return await requestDevice(nodeGpu());
   } catch (error) {
     if (error instanceof NoAdapterError) throw new NoAdapterError(NO_ADAPTER_HELP);
     throw error;

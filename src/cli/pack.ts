@@ -4,7 +4,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { writeNpy } from '../data/npy.ts';
+import { writeNpyFile } from '../data/node.ts';
 import { integerOption, requiredOption, UsageError } from './args.ts';
 import { loadInput } from './input.ts';
 
@@ -36,7 +36,7 @@ export async function packCommand(args: string[]): Promise<void> {
 
   const { matrix, manifest } = await loadInput(positionals[0], { size, limit });
   await mkdir(dirname(out) || '.', { recursive: true });
-  await writeFile(out, writeNpy(matrix.data, [matrix.samples, matrix.features], 'u1'));
+  await writeNpyFile(out, matrix.data, [matrix.samples, matrix.features]);
   await writeFile(join(dirname(out), 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   process.stderr.write(`wrote ${out}: ${matrix.samples} images × ${matrix.features} pixels\n`);
 }

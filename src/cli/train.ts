@@ -2,10 +2,10 @@
  * `catlab train`: factor V ≈ W·H on the GPU and write W.npy, H.npy,
  * history.json and manifest.json.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readNpy, writeNpy } from '../data/npy.ts';
+import { readNpyFile, writeNpyFile } from '../data/node.ts';
 import { adapterName, watchDevice } from '../gpu/device.ts';
 import { GpuNmf, type LossRecord } from '../nmf/gpu-solver.ts';
 import type { Factors } from '../nmf/init.ts';
@@ -62,11 +62,15 @@ export async function trainCommand(args: string[]): Promise<void> {
   const initKind = values.init ?? (values['init-w'] || values['init-h'] ? 'custom' : 'random');
   if (initKind !== 'random' && initKind !== 'custom') throw new UsageError(`--init ${initKind} is invalid; use random or custom`);
 
+  // Fails now, not after training, when the folder cannot be made.
+  await mkdir(out, { recursive: true });
   const { matrix, manifest } = await loadInput(positionals[0], { size, limit });
-  const init = initKind === 'custom' ? await readCustomInit(values['init-w'], values['init-h']) : undefined;
+  const init = initKind === 'custom' ? await readCustomInit(values['init-w'], values['init-h'], [matrix.samples, rank, matrix.features]) : undefined;
 
   const { device, adapterInfo } = await createNodeDevice();
-  watchDevice(device, (failure) => process.stderr.write(`GPU error (${failure.kind}): ${failure.message}\n`));
+  watchDevice(device, (failure) => {
+    if (failure.lostReason !== 'destroyed') process.stderr.write(`GPU error (${failure.kind}): ${failure.message}\n`);
+  });
   process.stderr.write(
     `training ${matrix.samples} × ${matrix.features}, rank ${rank}, ${iterations} iterations on ${adapterName(adapterInfo)}\n`,
   );
@@ -91,15 +95,19 @@ export async function trainCommand(args: string[]): Promise<void> {
         bar.update(iteration, `loss ${last.loss.toPrecision(6)}`);
       },
     });
+  } catch (error) {
+    // W and H are lost with the device, but the loss curve so far is kept.
+    await writeFile(join(out, 'history.json'), `${JSON.stringify(history, null, 2)}\n`);
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`training failed at iteration ${nmf.iteration}: ${reason}\nThe loss history so far is in ${join(out, 'history.json')}.`);
   } finally {
     bar.finish();
     process.off('SIGINT', onInterrupt);
   }
   if (history[history.length - 1].iteration !== nmf.iteration) history.push({ ...(await nmf.loss()), seconds: history[history.length - 1].seconds });
 
-  await mkdir(out, { recursive: true });
-  await writeFile(join(out, 'W.npy'), writeNpy(await nmf.readW(), [matrix.samples, rank], 'f4'));
-  await writeFile(join(out, 'H.npy'), writeNpy(await nmf.readH(), [rank, matrix.features], 'f4'));
+  await writeNpyFile(join(out, 'W.npy'), await nmf.readW(), [matrix.samples, rank]);
+  await writeNpyFile(join(out, 'H.npy'), await nmf.readH(), [rank, matrix.features]);
   await writeFile(join(out, 'history.json'), `${JSON.stringify(history, null, 2)}\n`);
   const model = {
     ...manifest,
@@ -122,14 +130,20 @@ export async function trainCommand(args: string[]): Promise<void> {
   );
 }
 
-async function readCustomInit(wPath: string | undefined, hPath: string | undefined): Promise<Factors> {
+/** Reads W0 (samples × rank) and H0 (rank × features) for `--init custom`. */
+async function readCustomInit(
+  wPath: string | undefined,
+  hPath: string | undefined,
+  [samples, rank, features]: [number, number, number],
+): Promise<Factors> {
   if (!wPath || !hPath) throw new UsageError('--init custom needs both --init-w W0.npy and --init-h H0.npy');
-  const [W, H] = await Promise.all([wPath, hPath].map(async (path) => {
-    const array = readNpy(new Uint8Array(await readFile(path)));
-    if (array.shape.length !== 2 || (array.dtype !== 'f4' && array.dtype !== 'f8')) {
-      throw new Error(`${path} holds a ${array.shape.join(' × ')} array of dtype ${array.dtype}; give a 2-D float32 or float64 array`);
+  const read = async (path: string, name: string, rows: number, cols: number) => {
+    const array = await readNpyFile(path);
+    if (array.dtype === 'uint8') throw new Error(`${path} is uint8; initial ${name} must be float32 or float64`);
+    if (array.shape[0] !== rows || array.shape[1] !== cols) {
+      throw new Error(`${path} is ${array.shape.join(' × ')}, but initial ${name} must be ${rows} × ${cols} for this V and --rank ${rank}`);
     }
-    return Float32Array.from(array.data as Float32Array | Float64Array);
-  }));
-  return { W, H };
+    return Float32Array.from(array.data);
+  };
+  return { W: await read(wPath, 'W', samples, rank), H: await read(hPath, 'H', rank, features) };
 }

@@ -74,16 +74,22 @@ export async function requestDevice(gpu: GPU, options: { powerPreference?: GPUPo
 export interface GpuFailure {
   kind: 'device-lost' | 'validation' | 'out-of-memory' | 'internal';
   message: string;
+  /** For device loss: `destroyed` when the host called `device.destroy()` itself. */
+  lostReason?: GPUDeviceLostReason;
 }
 
 /**
  * Sends device loss and uncaptured errors to `report`, the one error surface.
- * Loss after `device.destroy()` by catlab itself is reported too, with reason
- * `destroyed`, so a host can tell it apart.
+ * Loss after `device.destroy()` is reported too, with `lostReason`
+ * `destroyed`, so a host can tell it from a lost GPU.
  */
 export function watchDevice(device: GPUDevice, report: (failure: GpuFailure) => void): void {
   device.lost.then((info) => {
-    report({ kind: 'device-lost', message: `GPU device lost (${info.reason}): ${info.message || 'no message'}` });
+    report({
+      kind: 'device-lost',
+      message: `GPU device lost (${info.reason}): ${info.message || 'no message'}`,
+      lostReason: info.reason,
+    });
   });
   device.addEventListener('uncapturederror', (event) => {
     const error = (event as GPUUncapturedErrorEvent).error;

@@ -17,7 +17,7 @@ export const MU_UPDATE: KernelDescription = {
 export const DOT_PARTIALS: KernelDescription = {
   label: 'dot-partials',
   source: dotSource,
-  workgroupSize: [256, 1],
+  workgroupSize: [64, 1],
   elementsPerInvocation: [1, 1],
   bindings: ['uniform', 'read-only-storage', 'read-only-storage', 'storage'],
 };
@@ -52,7 +52,7 @@ export class ElementwiseKernels {
     return {
       kernel: this.dot,
       bindGroup: bindBuffers(this.resources.device, this.dot, [params, x, y, partials], label),
-      size: [DOT_PARTIAL_COUNT, 1, 1],
+      size: [DOT_PARTIAL_COUNT / DOT_PARTIALS.workgroupSize[0], 1, 1],
     };
   }
 }

@@ -84,7 +84,11 @@ export interface DatasetInfo {
   name: string;
   /** Rows of V the solver trains on, after any limit. */
   samples: number;
-  /** Images the source held, before any limit. */
+  /**
+   * Images the source held, before any limit. When a limit stopped decoding
+   * early, the count of files offered instead, which may include files that
+   * are not images.
+   */
   availableSamples: number;
   features: number;
   width: number;

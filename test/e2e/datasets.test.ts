@@ -11,13 +11,13 @@ import {
   bannerText,
   canvasColourCounts,
   chartLosses,
-  findCats,
   launchChromium,
   openPage,
   startPlayground,
   waitForIteration,
   type Playground,
 } from './harness.ts';
+import { CATS_MISSING, findCats } from '../support/cats.ts';
 
 const CAT_COUNT = 64;
 const cats = findCats();
@@ -35,7 +35,7 @@ afterAll(async () => {
   if (scratch) await rm(scratch, { recursive: true, force: true });
 });
 
-describe.skipIf(!cats)(`playground on the first ${CAT_COUNT} cat faces`, () => {
+describe.skipIf(!cats)(cats ? `playground on the first ${CAT_COUNT} cat faces` : CATS_MISSING, () => {
   let server: Playground;
 
   beforeAll(async () => {

@@ -4,9 +4,8 @@
  * page's state through its components.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright';
 import { expect } from 'vitest';
@@ -126,18 +125,4 @@ export async function canvasColourCounts(page: Page, selector: string): Promise<
       return colours.size;
     }),
   );
-}
-
-/**
- * Finds the cat faces: $CATLAB_CATS_DIR, else `shared/data/cats64` in the
- * repository root or a folder above it. Undefined when absent.
- */
-export function findCats(): string | undefined {
-  const fromEnv = process.env.CATLAB_CATS_DIR;
-  if (fromEnv) return existsSync(fromEnv) ? fromEnv : undefined;
-  for (let folder = repoRoot; ; folder = dirname(folder)) {
-    const candidate = join(folder, 'shared/data/cats64');
-    if (existsSync(candidate)) return candidate;
-    if (dirname(folder) === folder) return undefined;
-  }
 }

@@ -4,10 +4,9 @@
  * images would otherwise be decoded again.
  */
 import type { DatasetSource } from '../protocol.ts';
-import { expandArchives } from './archive.ts';
 import { cacheKey, readCached, writeCached } from './cache.ts';
-import { decodeImages } from './image-decoder.ts';
 import { loadMnist } from './mnist.ts';
+import { packFiles } from './pack-files.ts';
 import { fetchServerEntries, fetchServerIndex } from './server.ts';
 import type { DecodedDataset, ImageEntry, ProgressReporter } from './types.ts';
 
@@ -65,22 +64,17 @@ async function decodeFileSource(source: FileSource, size: number, limit: number 
   });
   if (cached) return { dataset: cached, fromCache: true };
 
-  const expanded = await expandArchives(await source.entries());
-  const decoded = await decodeImages(expanded.entries, { size, limit, signal: options.signal, onProgress: options.onProgress });
-  const skipped = [...expanded.skipped, ...decoded.skipped];
-  if (decoded.matrix.samples === 0) {
-    const examples = skipped.slice(0, 3).map((file) => `${file.name} (${file.reason})`).join('; ');
-    throw new Error(`${source.name} holds no decodable images${examples ? `: ${examples}` : ''}; open a folder or zip of JPEG or PNG images`);
-  }
-
+  const entries = await source.entries();
+  const { matrix, manifest } = await packFiles(entries, { source: source.name, size, limit, signal: options.signal, onProgress: options.onProgress });
   const dataset: DecodedDataset = {
     name: source.name,
-    matrix: decoded.matrix,
-    width: size,
-    height: size,
-    names: decoded.names,
-    skipped,
-    availableSamples: decoded.availableSamples,
+    matrix,
+    width: manifest.width,
+    height: manifest.height,
+    names: manifest.files,
+    skipped: manifest.skipped,
+    // Packing stops at the limit, so past it the file count is all that is known.
+    availableSamples: limit !== undefined && matrix.samples >= limit ? entries.length : matrix.samples,
   };
   await writeCached(key, dataset).catch((error: unknown) => {
     options.onWarning(new Error(`storing the decoded images in the browser's cache failed (${String(error)}); the next reload decodes them again`));

@@ -13,7 +13,7 @@ export interface DecodedDataset {
   /** One name per row of V: a file path, or `digit 3 #17` for MNIST. */
   names: string[];
   skipped: SkippedFile[];
-  /** Images the source held before any limit. */
+  /** Images the source held before any limit; see `DatasetInfo.availableSamples`. */
   availableSamples: number;
 }
 

@@ -1,7 +1,7 @@
 /**
  * A Vite plugin that serves one folder or zip of images to the playground
  * (`npm start -- --data PATH`): the file list at DATA_INDEX_ROUTE and every
- * file's bytes, concatenated, at DATA_BUNDLE_ROUTE. It answers loopback
+ * file's bytes, concatenated, at DATA_BUNDLE_ROUTE. It serves loopback
  * clients only, whatever address the server listens on.
  */
 import { createReadStream } from 'node:fs';
@@ -23,7 +23,7 @@ export async function listDataFiles(path: string): Promise<{ index: ServerIndex;
   const paths: string[] = [];
   const walk = async (folder: string): Promise<void> => {
     const children = await readdir(folder, { withFileTypes: true });
-    children.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    children.sort((a, b) => a.name.localeCompare(b.name, 'en'));
     for (const child of children) {
       if (child.name.startsWith('.')) continue;
       const full = join(folder, child.name);
@@ -54,7 +54,7 @@ async function sendBundle(response: ServerResponse, paths: string[], total: numb
   response.end();
 }
 
-/** Serves `dataPath` (a folder or a zip) to the playground; with no path, the routes answer 404 and the page trains on MNIST. */
+/** Serves `dataPath` (a folder or a zip) to the playground; with no path, the routes return 404 and the page trains on MNIST. */
 export function catlabData(dataPath: string | undefined): Plugin {
   let listed: { index: ServerIndex; paths: string[] } | undefined;
   return {

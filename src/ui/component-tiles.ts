@@ -3,6 +3,7 @@
  * image size, each scaled to its own maximum. Clicking a tile enlarges it
  * and lists the samples that weigh that component most (the largest entries
  * of its column of W), which `topSamplesSource` fetches from the worker.
+ * Clicking one of those samples emits `sample-chosen` with its row index.
  *
  * @example
  * tiles.topSamplesSource = (component) => api.topSamples(component, 8);
@@ -35,7 +36,7 @@ export class ComponentTiles extends LitElement {
     .large { width: 192px; height: 192px; }
     .samples { display: flex; flex-wrap: wrap; gap: 6px; font-size: 0.75em; }
     .samples figure { margin: 0; width: 72px; }
-    .samples canvas { width: 72px; height: 72px; }
+    .samples canvas { width: 72px; height: 72px; cursor: pointer; }
     .samples figcaption { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
   `;
 
@@ -105,7 +106,7 @@ export class ComponentTiles extends LitElement {
             ${top
               ? top.indices.map(
                   (index, slot) => html`<figure>
-                    <canvas data-slot=${slot}></canvas>
+                    <canvas data-slot=${slot} title="show sample ${index} above its reconstruction" @click=${() => this.chooseSample(index)}></canvas>
                     <figcaption title=${top.names[slot]}>#${index} w=${top.weights[slot].toPrecision(3)}</figcaption>
                   </figure>`,
                 )
@@ -144,6 +145,10 @@ export class ComponentTiles extends LitElement {
   private onColormapChange(event: Event): void {
     this.colormap = (event.target as HTMLSelectElement).value as ColormapName;
     this.dispatchEvent(new CustomEvent('colormap-change', { detail: this.colormap, bubbles: true, composed: true }));
+  }
+
+  private chooseSample(index: number): void {
+    this.dispatchEvent(new CustomEvent('sample-chosen', { detail: index, bubbles: true, composed: true }));
   }
 
   private async select(component: number): Promise<void> {

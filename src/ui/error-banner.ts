@@ -1,6 +1,6 @@
 /**
  * `<error-banner>`: the page's one place for errors, from the worker and
- * from the page itself. Each entry says what happened and offers what can
+ * from the page itself. Each entry states what happened and offers what can
  * be done: resume on a new device, reload, or dismiss.
  *
  * @example

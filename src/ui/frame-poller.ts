@@ -6,7 +6,7 @@
 import { EventType, type PollCursor, type WorkerEvent } from '../worker/protocol.ts';
 
 export class FramePoller {
-  /** What the page has received; sent with every poll. */
+  /** Position of the page in the event streams, sent with every poll. */
   readonly cursor: PollCursor = { run: 0, losses: 0, snapshot: 0, errors: 0 };
   private running = false;
   private frame = 0;

@@ -1,7 +1,7 @@
 /**
  * `<loss-chart>`: the loss against the iteration, drawn by uPlot.
  *
- * Points are appended to the arrays the chart already holds and drawn at
+ * Points are appended to the arrays the chart already has and drawn at
  * most once per animation frame, so a curve of 10,000+ points stays smooth;
  * only switching between linear and log scale builds a new chart.
  *

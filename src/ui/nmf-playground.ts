@@ -31,6 +31,8 @@ import { formatPageOptions, parsePageOptions, type PageOptions } from './url-sta
 
 /** Samples listed when a component tile is clicked. */
 const TOP_SAMPLE_COUNT = 12;
+/** Samples shown above their reconstruction. */
+const SHOWN_SAMPLE_COUNT = 6;
 
 export class NmfPlayground extends LitElement {
   static override properties = {
@@ -54,6 +56,8 @@ export class NmfPlayground extends LitElement {
   declare options: PageOptions;
 
   private worker?: PlaygroundWorkerHandle;
+  /** Rows of V the last snapshot reconstructed. */
+  private shownSamples: number[] = [];
   private poller?: FramePoller;
   private readonly onDragOver = (event: DragEvent) => event.preventDefault();
   private readonly onDrop = (event: DragEvent) => this.handleDrop(event);
@@ -111,7 +115,9 @@ export class NmfPlayground extends LitElement {
         <section><loss-chart></loss-chart></section>
         <section><reconstruction-view></reconstruction-view></section>
       </div>
-      <section><component-tiles .colormap=${this.options.colormap} @colormap-change=${this.onColormapChange}></component-tiles></section>
+      <section>
+        <component-tiles .colormap=${this.options.colormap} @colormap-change=${this.onColormapChange} @sample-chosen=${this.onSampleChosen}></component-tiles>
+      </section>
     `;
   }
 
@@ -166,6 +172,7 @@ export class NmfPlayground extends LitElement {
           chart?.addPoints(event.points);
           break;
         case EventType.snapshot:
+          this.shownSamples = event.samples;
           this.renderRoot.querySelector('component-tiles')?.showSnapshot(event);
           this.renderRoot.querySelector('reconstruction-view')?.showSnapshot(event);
           break;
@@ -239,6 +246,13 @@ export class NmfPlayground extends LitElement {
   private setOptions(options: PageOptions): void {
     this.options = options;
     history.replaceState(null, '', `${location.pathname}${formatPageOptions(options)}${location.hash}`);
+  }
+
+  /** Puts a sample first among those shown above their reconstruction. */
+  private onSampleChosen(event: CustomEvent<number>): void {
+    const others = this.shownSamples.filter((sample) => sample !== event.detail);
+    const samples = [event.detail, ...others].slice(0, SHOWN_SAMPLE_COUNT);
+    void this.call(() => this.api().chooseSamples(samples));
   }
 
   private onResume(): void {

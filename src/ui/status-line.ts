@@ -4,7 +4,7 @@
  * `data-state` and `data-iteration` so that tests and scripts can read them.
  */
 import { css, html, LitElement, nothing } from 'lit';
-import type { StatusEvent } from '../worker/protocol.ts';
+import type { EngineInfo, StatusEvent } from '../worker/protocol.ts';
 
 export class StatusLine extends LitElement {
   static override properties = { status: { attribute: false } };
@@ -30,13 +30,18 @@ export class StatusLine extends LitElement {
       <span data-field="state">${status.state}</span>
       <span data-field="iteration">iteration ${status.iteration}</span>
       <span data-field="rate">${status.iterationsPerSecond.toFixed(1)} it/s</span>
-      <span data-field="adapter" class=${engine?.kind === 'cpu' ? 'cpu' : ''}>${engine ? (engine.kind === 'cpu' ? 'CPU engine' : engine.adapter) : '…'}</span>
+      <span data-field="adapter" class=${engine?.kind === 'cpu' ? 'cpu' : ''}>${engineName(engine)}</span>
       ${engine?.kind === 'gpu' ? html`<span data-field="memory">GPU memory ${formatBytes(status.gpuBytes)}</span>` : nothing}
       ${dataset
         ? html`<span data-field="dataset">${dataset.name}: ${dataset.samples.toLocaleString('en')} images of ${dataset.width}×${dataset.height}${dataset.samples < dataset.availableSamples ? ` (of ${dataset.availableSamples.toLocaleString('en')})` : ''}${dataset.fromCache ? ', from cache' : ''}</span>`
         : nothing}
     `;
   }
+}
+
+function engineName(engine: EngineInfo | undefined): string {
+  if (!engine) return '…';
+  return engine.kind === 'cpu' ? 'CPU engine' : engine.adapter;
 }
 
 /** Formats a byte count with binary prefixes, e.g. `12.3 MiB`. */

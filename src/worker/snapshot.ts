@@ -1,5 +1,5 @@
 /**
- * What the page sees of W and H: reconstructions of chosen samples and the
+ * Views of W and H for the page: reconstructions of chosen samples and the
  * samples that weigh a component most, computed on the CPU from a copy of
  * the factors, because both are a few rows of W·H at most.
  */
@@ -8,6 +8,8 @@ import type { U8Matrix } from '../nmf/matrix.ts';
 
 export interface Reconstructions {
   originals: Uint8Array;
+  /** `samples.length × rank`: the samples' rows of W. */
+  weights: Float32Array;
   /** `samples.length × features`, on the [0, 1] scale of V. */
   values: Float32Array;
   /** ‖v − (W·H)row‖ / ‖v‖ of each sample, with v scaled to [0, 1]; 0 for an all-black sample that is fit exactly. */
@@ -19,11 +21,13 @@ export function reconstruct(v: U8Matrix, factors: Factors, rank: number, samples
   const { features } = v;
   const originals = new Uint8Array(samples.length * features);
   const values = new Float32Array(samples.length * features);
+  const weights = new Float32Array(samples.length * rank);
   const errors: number[] = [];
 
   samples.forEach((sample, slot) => {
     const pixels = v.data.subarray(sample * features, (sample + 1) * features);
     originals.set(pixels, slot * features);
+    weights.set(factors.W.subarray(sample * rank, (sample + 1) * rank), slot * rank);
     const row = new Float64Array(features);
     for (let k = 0; k < rank; k++) {
       const weight = factors.W[sample * rank + k];
@@ -41,7 +45,7 @@ export function reconstruct(v: U8Matrix, factors: Factors, rank: number, samples
     }
     errors.push(norm > 0 ? Math.sqrt(residual / norm) : Math.sqrt(residual));
   });
-  return { originals, values, errors };
+  return { originals, weights, values, errors };
 }
 
 /** Returns the rows of W with the largest entries in column `component`, largest first. */

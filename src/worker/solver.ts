@@ -37,7 +37,7 @@ export interface SolverStart {
   resumeFrom?: Factors & { iteration: number };
 }
 
-/** The seeded random start both engines share, so a seed means the same W and H on either. */
+/** Returns the seeded random start both engines share, so a seed gives the same W and H on either. */
 export function startingFactors(v: U8Matrix, start: SolverStart): Factors {
   if (start.resumeFrom) return { W: start.resumeFrom.W, H: start.resumeFrom.H };
   return randomFactors({ samples: v.samples, features: v.features, rank: start.rank }, mean(v), start.seed);
@@ -88,7 +88,7 @@ export async function createGpuSolver(device: GPUDevice, v: U8Matrix, start: Sol
   return new GpuSolver(nmf);
 }
 
-/** How long the CPU engine computes before it lets the worker answer the page, in milliseconds. */
+/** Time the CPU engine computes before it yields to the worker's message queue, in milliseconds. */
 const CPU_SLICE_MS = 30;
 
 class CpuSolver implements Solver {
@@ -119,8 +119,8 @@ class CpuSolver implements Solver {
       const loss = this.nmf.loss();
       pending.push({ iteration: this.nmf.iteration, loss, relativeError: this.nmf.normOfV > 0 ? loss / this.nmf.normOfV : 0 });
 
-      // The CPU engine runs in the worker's own thread, so it yields now and
-      // then for poll() and pause() to be answered.
+      // The CPU engine runs in the worker's own thread, so it yields every
+      // CPU_SLICE_MS to let the worker handle poll() and pause() calls.
       if (performance.now() - sliceStart > CPU_SLICE_MS) {
         options.onLosses(pending);
         pending = [];

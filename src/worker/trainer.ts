@@ -2,8 +2,8 @@
  * The training state the worker owns: one solver on one dataset, its loss
  * history, the last snapshot of W and H, and the play/pause/step/reset
  * commands. Commands run one at a time in the order they arrive; training
- * itself runs in a loop outside that queue, so `poll()` is answered while it
- * runs.
+ * itself runs in a loop outside that queue, so the worker returns `poll()` results while
+ * it runs.
  */
 import type { Factors } from '../nmf/init.ts';
 import type { U8Matrix } from '../nmf/matrix.ts';
@@ -44,6 +44,12 @@ const DEFAULT_SAMPLE_COUNT = 6;
 const MAX_ERRORS = 50;
 /** Time one GPU submit should take, so a pause is noticed within about this long (milliseconds). */
 const SUBMIT_TARGET_MS = 100;
+/**
+ * Longest time between two read-backs of W and H while training, even when
+ * the page polls for none (a hidden tab), so that a device loss costs at most
+ * this much training (milliseconds).
+ */
+const BACKUP_INTERVAL_MS = 5000;
 /** Window of the iterations-per-second figure (milliseconds). */
 const RATE_WINDOW_MS = 3000;
 
@@ -69,6 +75,7 @@ export class Trainer {
   private rateSamples: { time: number; iteration: number }[] = [];
   private iterationsPerSubmit = 1;
   private lossReported = false;
+  private lastSnapshotTime = 0;
 
   constructor(private readonly host: TrainerHost, public settings: Settings) {}
 
@@ -219,7 +226,7 @@ export class Trainer {
     const snapshot = this.pendingSnapshot;
     if (snapshot && snapshot.sequence > cursor.snapshot) {
       events.push(snapshot);
-      transfers.push(snapshot.H.buffer, snapshot.originals.buffer, snapshot.reconstructions.buffer);
+      transfers.push(snapshot.H.buffer, snapshot.originals.buffer, snapshot.sampleWeights.buffer, snapshot.reconstructions.buffer);
       this.pendingSnapshot = undefined;
     }
     if (!this.pendingSnapshot) this.snapshotWanted = true;
@@ -294,7 +301,8 @@ export class Trainer {
       while (!signal.aborted && solver.iteration < this.settings.maxIterations) {
         const count = Math.min(this.settings.iterationsPerUpdate, this.settings.maxIterations - solver.iteration);
         await this.runIterations(solver, count, signal);
-        if (this.snapshotWanted && !signal.aborted) await this.takeSnapshot();
+        const backupDue = performance.now() - this.lastSnapshotTime > BACKUP_INTERVAL_MS;
+        if ((this.snapshotWanted || backupDue) && !signal.aborted) await this.takeSnapshot();
       }
       if (this.state !== 'training') return;
       await this.takeSnapshot();
@@ -351,10 +359,12 @@ export class Trainer {
       H: factors.H,
       samples: [...this.samples],
       originals: shown.originals,
+      sampleWeights: shown.weights,
       reconstructions: shown.values,
       sampleErrors: shown.errors,
     };
     this.snapshotWanted = false;
+    this.lastSnapshotTime = performance.now();
   }
 
   private async handleRunError(error: unknown): Promise<void> {

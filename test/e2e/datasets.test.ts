@@ -1,9 +1,10 @@
 // Datasets other than the default: a folder served with `npm start --
 // --data` (the first 64 cat faces), and a folder opened in the page that
-// holds a corrupt JPEG and a text file besides real images.
+// contains a corrupt JPEG and a text file besides real images.
 import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { zipSync } from 'fflate';
 import jpeg from 'jpeg-js';
 import type { Browser } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,7 +71,7 @@ describe.skipIf(!cats)(cats ? `playground on the first ${CAT_COUNT} cat faces` :
   });
 });
 
-/** A 16×16 JPEG whose gray level rises from left to right, shifted by `seed`. */
+/** Encodes a 16×16 JPEG whose gray level rises from left to right, shifted by `seed`. */
 function gradientJpeg(seed: number): Buffer {
   const size = 16;
   const data = Buffer.alloc(size * size * 4);
@@ -115,6 +116,15 @@ describe('playground on an opened folder with unreadable files', () => {
     expect(text).toContain('mixed/notes.txt');
 
     await waitForIteration(page, 5);
+    expect(await bannerText(page)).toBe('');
+
+    // The same images in a zip, through the other picker input.
+    const files = Object.fromEntries(await Promise.all(Array.from({ length: 12 }, async (_, i) => [`zipped/${i + 1}.jpg`, new Uint8Array(gradientJpeg(i + 1))] as const)));
+    const zipPath = join(scratch, 'gradients.zip');
+    await writeFile(zipPath, zipSync(files));
+    await page.locator('dataset-picker input[data-input=zip]').setInputFiles(zipPath);
+    await expect.poll(() => dataset.textContent(), { timeout: 60_000 }).toMatch(/gradients\.zip: 12 images of 16×16/);
+    await waitForIteration(page, 3);
     expect(await bannerText(page)).toBe('');
     expect(pageErrors).toEqual([]);
     await page.close();

@@ -44,7 +44,7 @@ export async function bannerText(page: Page): Promise<string> {
   return (await entries.allTextContents()).join(' | ');
 }
 
-/** The losses `<loss-chart>` holds, in order. */
+/** Returns the losses `<loss-chart>` contains, in order. */
 export async function chartLosses(page: Page): Promise<number[]> {
   return page.locator('loss-chart').evaluate((chart) => [...(chart as HTMLElement & { losses: number[] }).losses]);
 }

@@ -94,6 +94,13 @@ describe('playground on MNIST', () => {
     await expect.poll(async () => (await canvasColourCounts(page, 'component-tiles .samples canvas')).length).toBeGreaterThan(0);
     const samples = await canvasColourCounts(page, 'component-tiles .samples canvas');
     for (const colours of samples) expect(colours).toBeGreaterThan(1);
+
+    // Clicking a listed sample shows it first above its reconstruction.
+    const caption = await page.locator('component-tiles .samples figcaption').nth(2).textContent();
+    const index = /#(\d+)/.exec(caption ?? '')![1];
+    await page.locator('component-tiles .samples canvas').nth(2).click();
+    const first = page.locator('reconstruction-view canvas[data-role=original]').first();
+    await expect.poll(() => first.getAttribute('title')).toBe(`sample ${index}`);
   });
 
   it('keeps settings in the URL and restores them', async () => {

@@ -29,6 +29,7 @@ describe('snapshot views', () => {
     const full = matmul(W, H, 3, 4, 2);
     expect(Array.from(shown.values)).toEqual(Array.from(Float32Array.from([...full.slice(8, 12), ...full.slice(0, 4)])));
     expect(Array.from(shown.originals)).toEqual([10, 20, 30, 40, 0, 255, 51, 102]);
+    expect(Array.from(shown.weights)).toEqual(Array.from(Float32Array.from([0.9, 0, 0.5, 0.1])));
     const target = [10, 20, 30, 40].map((x) => x / 255);
     const residual = Math.hypot(...target.map((x, j) => x - full[8 + j]));
     expect(shown.errors[0]).toBeCloseTo(residual / Math.hypot(...target), 12);

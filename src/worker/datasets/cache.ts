@@ -43,7 +43,7 @@ export async function readCached(key: string): Promise<DecodedDataset | undefine
   }
 }
 
-/** Stores `dataset` under `key` as the only cached dataset, so the cache never holds more than one matrix. */
+/** Stores `dataset` under `key` as the only cached dataset, so the cache never contains more than one matrix. */
 export async function writeCached(key: string, dataset: DecodedDataset): Promise<void> {
   const db = await openDatabase();
   try {

@@ -14,7 +14,9 @@ import {
   chartLosses,
   launchChromium,
   openPage,
+  iteration,
   startPlayground,
+  trainingState,
   waitForIteration,
   type Playground,
 } from './harness.ts';
@@ -65,6 +67,32 @@ describe.skipIf(!cats)(cats ? `playground on the first ${CAT_COUNT} cat faces` :
     await page.reload();
     await waitForIteration(page, 1);
     expect(await page.locator('status-line [data-field=dataset]').textContent()).toMatch(/from cache/);
+    expect(await bannerText(page)).toBe('');
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe.skipIf(!cats)(cats ? 'playground decoding all cat faces' : CATS_MISSING, () => {
+  let server: Playground;
+
+  beforeAll(async () => {
+    server = await startPlayground({ data: cats! });
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('cancels decoding from its progress bar', async () => {
+    const { page, pageErrors } = await openPage(browser, `${server.url}?rank=4`);
+    const progress = page.locator('dataset-picker [data-testid=load-progress]');
+    await progress.waitFor();
+    await page.locator('dataset-picker [data-action=cancel-load]').click();
+    await progress.waitFor({ state: 'detached' });
+    await page.waitForTimeout(500);
+    expect(await trainingState(page)).toBe('starting');
+    expect(await iteration(page)).toBe(0);
     expect(await bannerText(page)).toBe('');
     expect(pageErrors).toEqual([]);
     await page.close();

@@ -46,20 +46,20 @@ describe('playground after a device loss', () => {
     const banner = page.locator('error-banner [data-recovery=resume]');
     await expect.poll(() => banner.textContent()).toMatch(/device lost/i);
     expect(await banner.textContent()).toMatch(/W and H of iteration \d+ are kept/);
-    const kept = Number(/iteration (\d+) are kept/.exec((await banner.textContent()) ?? '')![1]);
-    expect(kept).toBeGreaterThan(0);
-    expect(kept).toBeLessThanOrEqual(lostAt);
+    const keptIteration = Number(/iteration (\d+) are kept/.exec((await banner.textContent()) ?? '')![1]);
+    expect(keptIteration).toBeGreaterThan(0);
+    expect(keptIteration).toBeLessThanOrEqual(lostAt);
     const before = await chartLosses(page);
 
     await page.locator('error-banner [data-action=resume]').click();
-    await waitForIteration(page, kept + 10);
+    await waitForIteration(page, keptIteration + 10);
     expect(await trainingState(page)).toBe('training');
     expect(await bannerText(page)).toBe('');
 
     // The history up to the snapshot is kept, and training continued from there rather than from the seed.
     const after = await chartLosses(page);
-    expect(after.slice(0, kept)).toEqual(before.slice(0, kept));
-    expect(after[kept]).toBeLessThan(before[0]);
+    expect(after.slice(0, keptIteration)).toEqual(before.slice(0, keptIteration));
+    expect(after[keptIteration]).toBeLessThan(before[0]);
     await page.close();
   });
 });

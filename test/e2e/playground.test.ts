@@ -15,7 +15,8 @@ import {
   type Playground,
 } from './harness.ts';
 
-// 120 digits at rank 4 run about 10 iterations per second on SwiftShader.
+// 120 digits at rank 4 ran about 10 iterations per second on SwiftShader on a
+// 2-core machine, so each check below waits a few seconds at most.
 const QUERY = '?limit=120&rank=4&update=5&step=7';
 
 describe('playground on MNIST', () => {

@@ -6,7 +6,10 @@
 // 4y .. 4y+3 and columns 4x .. 4x+3 of C and walks K four at a time.
 //
 // Dispatch: (ceil(N / (4 · WORKGROUP_X)), ceil(M / (4 · WORKGROUP_Y)), 1),
-// computed by dispatchSize() in src/gpu/kernel.ts.
+// computed by dispatchSize() in src/gpu/kernel.ts. When the x count passes
+// maxComputeWorkgroupsPerDimension (N above about two million with the
+// default sizes), the extra columns of workgroups fold into z and the column
+// index becomes id.x + id.z · num_workgroups.x · WORKGROUP_X.
 //
 // Bounds: any M, N, K ≥ 1. Loads past the edges of A and B read as zero and
 // stores past the edges of C are skipped. Packed 8-bit operands are stored
@@ -109,9 +112,9 @@ fn load_b(k: u32, col: u32) -> vec4<f32> {
 }
 
 @compute @workgroup_size(WORKGROUP_X, WORKGROUP_Y)
-fn main(@builtin(global_invocation_id) id: vec3<u32>) {
+fn main(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   let row0 = id.y * TILE_M;
-  let col0 = id.x * TILE_N;
+  let col0 = (id.x + id.z * groups.x * WORKGROUP_X) * TILE_N;
   if (row0 >= params.m || col0 >= params.n) {
     return;
   }

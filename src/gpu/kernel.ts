@@ -29,9 +29,11 @@ export type DispatchSize = [number, number, number];
 /**
  * Computes the workgroup counts that cover `width × height` output elements.
  *
- * Throws when a count passes `maxComputeWorkgroupsPerDimension`, naming the
- * kernel, the count and the limit, because a silent clamp would leave part of
- * the output unwritten.
+ * Columns of workgroups beyond `maxComputeWorkgroupsPerDimension` fold into z,
+ * so the kernel rebuilds its column index as
+ * `id.x + id.z · num_workgroups.x · WORKGROUP_X`. Throws when the rows or the
+ * fold still pass the limit, naming the kernel, the count and the limit,
+ * because a silent clamp would leave part of the output unwritten.
  */
 export function dispatchSize(
   kernel: Pick<KernelDescription, 'label' | 'workgroupSize' | 'elementsPerInvocation'>,
@@ -39,18 +41,20 @@ export function dispatchSize(
   height: number,
   maxWorkgroupsPerDimension: number,
 ): DispatchSize {
-  const x = Math.ceil(width / (kernel.workgroupSize[0] * kernel.elementsPerInvocation[0]));
-  const y = Math.ceil(height / (kernel.workgroupSize[1] * kernel.elementsPerInvocation[1]));
-  for (const [axis, count] of [['x', x], ['y', y]] as const) {
+  const columns = Math.max(Math.ceil(width / (kernel.workgroupSize[0] * kernel.elementsPerInvocation[0])), 1);
+  const y = Math.max(Math.ceil(height / (kernel.workgroupSize[1] * kernel.elementsPerInvocation[1])), 1);
+  const x = Math.min(columns, maxWorkgroupsPerDimension);
+  const z = Math.ceil(columns / x);
+  for (const [axis, count] of [['y', y], ['z', z]] as const) {
     if (count > maxWorkgroupsPerDimension) {
       throw new RangeError(
-        `${kernel.label}: dispatch needs ${count} workgroups along ${axis}, but ` +
+        `${kernel.label}: a ${height} × ${width} output needs ${count} workgroups along ${axis}, but ` +
           `maxComputeWorkgroupsPerDimension is ${maxWorkgroupsPerDimension}. ` +
           'Use a smaller matrix or an adapter with a larger limit.',
       );
     }
   }
-  return [Math.max(x, 1), Math.max(y, 1), 1];
+  return [x, y, z];
 }
 
 /**

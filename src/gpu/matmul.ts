@@ -59,7 +59,15 @@ export interface MatmulSpec {
 export class MatmulKernels {
   private readonly kernels = new Map<string, Kernel>();
 
-  constructor(private readonly resources: GpuResources) {}
+  /**
+   * @param maxWorkgroupsPerDimension lowers the device's
+   *   maxComputeWorkgroupsPerDimension, so tests can exercise the fold of
+   *   wide outputs into z on small matrices.
+   */
+  constructor(
+    private readonly resources: GpuResources,
+    private readonly maxWorkgroupsPerDimension = resources.device.limits.maxComputeWorkgroupsPerDimension,
+  ) {}
 
   private kernel(a: OperandLayout, b: OperandLayout): Kernel {
     const variant = `${a}x${b}`;
@@ -107,7 +115,7 @@ export class MatmulKernels {
     return {
       kernel,
       bindGroup: bindBuffers(device, kernel, [params, a.buffer, b.buffer, c.buffer], label),
-      size: dispatchSize(MATMUL, n, m, device.limits.maxComputeWorkgroupsPerDimension),
+      size: dispatchSize(MATMUL, n, m, this.maxWorkgroupsPerDimension),
     };
   }
 }

@@ -18,7 +18,15 @@ const SHAPES: [number, number, number][] = [
 ];
 
 /** Runs op(A)·op(B) on the GPU with the given layouts and returns C and the float64 reference. */
-async function product(m: number, n: number, k: number, aLayout: OperandLayout, bLayout: OperandLayout, accumulateOnto?: Float32Array) {
+async function product(
+  m: number,
+  n: number,
+  k: number,
+  aLayout: OperandLayout,
+  bLayout: OperandLayout,
+  accumulateOnto?: Float32Array,
+  maxWorkgroupsPerDimension?: number,
+) {
   const res = new GpuResources(gpu.device);
   try {
     let aBuffer: GPUBuffer, aValues: Float64Array | Float32Array, aLd: number;
@@ -46,7 +54,7 @@ async function product(m: number, n: number, k: number, aLayout: OperandLayout, 
     }
 
     const c = res.storage('test/C', accumulateOnto ?? m * n * 4);
-    const dispatch = new MatmulKernels(res).prepare(
+    const dispatch = new MatmulKernels(res, maxWorkgroupsPerDimension).prepare(
       { m, n, k, a: { buffer: aBuffer, layout: aLayout, ld: aLd }, b: { buffer: bBuffer, layout: bLayout, ld: bLd }, c: { buffer: c, ld: n }, accumulate: Boolean(accumulateOnto) },
       'test/matmul',
     );
@@ -91,6 +99,14 @@ describe('matmul kernel', () => {
     const { actual, expected } = await product(17, 9, 33, 'f32', 'f32', start);
     expect(maxRelativeError(actual, expected, 1e-6)).toBeLessThan(1e-4);
   });
+
+  for (const [aLayout, bLayout] of [['f32', 'f32'], ['f32-transposed', 'u8']] as const) {
+    it(`matmul 17x9 * 9x300 folds columns into z, A ${aLayout}, B ${bLayout}`, async () => {
+      // 300 columns need 10 workgroups along x; a limit of 4 folds them into 4 × 3.
+      const { actual, expected } = await product(17, 300, 9, aLayout, bLayout, undefined, 4);
+      expect(maxRelativeError(actual, expected, 1e-6)).toBeLessThan(1e-4);
+    });
+  }
 
   it('matmul rejects a packed row shorter than K', () => {
     const res = new GpuResources(gpu.device);

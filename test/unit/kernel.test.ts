@@ -11,10 +11,16 @@ describe('dispatchSize', () => {
     expect(dispatchSize(kernel, 33, 65, 65535)).toEqual([2, 3, 1]);
   });
 
-  it('rejects a count above the limit with its value', () => {
-    expect(() => dispatchSize(kernel, 32 * 70_000, 1, 65535)).toThrow(
-      /test\/kernel: dispatch needs 70000 workgroups along x, but maxComputeWorkgroupsPerDimension is 65535/,
+  it('folds columns past the limit into z', () => {
+    expect(dispatchSize(kernel, 32 * 70_000, 1, 65535)).toEqual([65535, 1, 2]);
+    expect(dispatchSize(kernel, 32 * 9, 1, 4)).toEqual([4, 1, 3]);
+  });
+
+  it('rejects rows above the limit with the count', () => {
+    expect(() => dispatchSize(kernel, 1, 32 * 70_000, 65535)).toThrow(
+      /test\/kernel: a 2240000 × 1 output needs 70000 workgroups along y, but maxComputeWorkgroupsPerDimension is 65535/,
     );
+    expect(() => dispatchSize(kernel, 32 * 17, 1, 4)).toThrow(/needs 5 workgroups along z/);
   });
 });
 

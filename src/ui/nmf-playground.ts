@@ -109,6 +109,7 @@ export class NmfPlayground extends LitElement {
           @settings-change=${this.onSettingsChange}
           @step-size-change=${this.onStepSizeChange}
           @debug-lose-device=${this.onLoseDevice}
+          @debug-validation-error=${this.onValidationError}
         ></training-controls>
       </section>
       <div class="columns">
@@ -264,6 +265,10 @@ export class NmfPlayground extends LitElement {
 
   private onLoseDevice(): void {
     void this.call(() => this.api().debugLoseDevice());
+  }
+
+  private onValidationError(): void {
+    void this.call(() => this.api().debugRaiseValidationError());
   }
 
   private onFilesChosen(event: CustomEvent<DroppedFiles>): void {

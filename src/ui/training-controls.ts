@@ -4,7 +4,8 @@
  * which work anywhere on the page except in a text field.
  *
  * It only emits events: `command` with a `TrainingCommand`, `settings-change`
- * with the changed `Settings` fields, and `step-size-change` with N.
+ * with the changed `Settings` fields, and `step-size-change` with N. With
+ * `debug` set, it also emits `debug-lose-device` and `debug-validation-error`.
  *
  * @example
  * controls.addEventListener('command', (e) => run(e.detail));
@@ -73,9 +74,8 @@ export class TrainingControls extends LitElement {
         <button data-command="reset" ?disabled=${!(idle || training)} @click=${() => this.emit({ command: 'reset' })}>Reset</button>
         <button data-command="new-seed" ?disabled=${!(idle || training)} @click=${() => this.emit({ command: 'new-seed' })}>New seed</button>
         ${this.debug
-          ? html`<button data-command="lose-device" @click=${() => this.dispatchEvent(new CustomEvent('debug-lose-device', { bubbles: true, composed: true }))}>
-              Simulate device loss
-            </button>`
+          ? html`<button data-command="lose-device" @click=${() => this.emitDebug('debug-lose-device')}>Simulate device loss</button>
+              <button data-command="validation-error" @click=${() => this.emitDebug('debug-validation-error')}>Raise a validation error</button>`
           : ''}
       </div>
       <div class="settings">
@@ -113,6 +113,10 @@ export class TrainingControls extends LitElement {
     }
     this.stepSize = value;
     this.dispatchEvent(new CustomEvent('step-size-change', { detail: value, bubbles: true, composed: true }));
+  }
+
+  private emitDebug(type: 'debug-lose-device' | 'debug-validation-error'): void {
+    this.dispatchEvent(new CustomEvent(type, { bubbles: true, composed: true }));
   }
 
   private emit(command: TrainingCommand): void {

@@ -175,6 +175,13 @@ class PlaygroundWorker implements PlaygroundApi {
     this.device.destroy();
   }
 
+  async debugRaiseValidationError(): Promise<void> {
+    if (!this.debug) throw new Error('debugRaiseValidationError() works only with debug=1 in the page URL');
+    if (!this.device) throw new Error('debugRaiseValidationError() needs the GPU engine, but the CPU engine runs');
+    // A buffer with no usage flags is invalid, and no error scope is open, so the device reports it as uncaptured.
+    this.device.createBuffer({ label: 'playground/debug/invalid-buffer', size: 4, usage: 0 });
+  }
+
   private useCpu(reason: string): EngineInfo {
     this.engine = { kind: 'cpu', adapter: 'CPU', cpuReason: reason, cpuSampleLimit: CPU_SAMPLE_LIMIT };
     return this.engine;

@@ -265,6 +265,8 @@ export interface PlaygroundApi {
   resume(): Promise<void>;
   /** Debug only (`start({ debug: true })`): destroys the GPU device, as a driver reset would. */
   debugLoseDevice(): Promise<void>;
+  /** Debug only: makes an invalid GPU call whose uncaptured validation error goes to the error events. */
+  debugRaiseValidationError(): Promise<void>;
 }
 
 /** Converts anything thrown into the form that crosses the boundary. */

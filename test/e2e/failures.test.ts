@@ -40,6 +40,13 @@ describe('playground after a device loss', () => {
     const { page } = await openPage(browser, `${server.url}?limit=100&rank=4&update=3&debug=1`);
     await waitForIteration(page, 15);
 
+    // A validation error reaches the same banner, and training goes on.
+    await page.locator('[data-command=validation-error]').click();
+    const validation = page.locator('error-banner [role=alert]', { hasText: 'GPUValidationError' });
+    await expect.poll(() => validation.count()).toBe(1);
+    await validation.locator('[data-action=dismiss]').click();
+    expect(await trainingState(page)).toBe('training');
+
     await page.locator('[data-command=lose-device]').click();
     await waitForState(page, 'device-lost');
     const lostAt = await iteration(page);

@@ -56,6 +56,16 @@ describe('playground on MNIST', () => {
     for (const colours of reconstructions) expect(colours).toBeGreaterThan(8);
   });
 
+  it('loss chart switches to log scale and reads out on hover', async () => {
+    await page.locator('loss-chart input[type=checkbox]').check();
+    const plot = page.locator('loss-chart .u-over');
+    const box = (await plot.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await expect.poll(() => page.locator('loss-chart [data-testid=loss-readout]').textContent()).toMatch(/^iteration \d+: loss \d/);
+    await page.locator('loss-chart input[type=checkbox]').uncheck();
+    expect(pageErrors).toEqual([]);
+  });
+
   it('pause freezes the iteration count', async () => {
     await page.locator('[data-command=pause]').click();
     await waitForState(page, 'paused');

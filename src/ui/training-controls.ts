@@ -37,7 +37,7 @@ export class TrainingControls extends LitElement {
   declare settings: Settings;
   /** Iterations of the "step N" button. */
   declare stepSize: number;
-  /** Shows the button that simulates a device loss. */
+  /** Whether to show the debug buttons: simulate a device loss, raise a validation error. */
   declare debug: boolean;
 
   private readonly onKeyDown = (event: KeyboardEvent) => this.handleKey(event);

@@ -26,7 +26,7 @@ import { largestInColumn } from './snapshot.ts';
 import { createCpuSolver, createGpuSolver, type Solver, type SolverStart } from './solver.ts';
 import { Trainer } from './trainer.ts';
 
-/** How long to wait for `device.lost` after a run failed, before calling the failure something else (milliseconds). */
+/** Time to wait for `device.lost` after a run failed, before calling the failure something else (milliseconds). */
 const LOSS_GRACE_MS = 1000;
 
 class PlaygroundWorker implements PlaygroundApi {
@@ -202,7 +202,8 @@ class PlaygroundWorker implements PlaygroundApi {
       return;
     }
     const error = new Error(`GPU ${failure.kind} error: ${failure.message}`);
-    error.name = failure.kind === 'out-of-memory' ? 'GPUOutOfMemoryError' : 'GPUValidationError';
+    const names = { 'out-of-memory': 'GPUOutOfMemoryError', validation: 'GPUValidationError', internal: 'GPUInternalError' } as const;
+    error.name = names[failure.kind];
     this.trainer.report(error, failure.kind === 'out-of-memory' ? 'reload' : 'none');
   }
 

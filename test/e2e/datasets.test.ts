@@ -1,6 +1,7 @@
 // Datasets other than the default: a folder served with `npm start --
-// --data` (the first 64 cat faces), and a folder opened in the page that
-// contains a corrupt JPEG and a text file besides real images.
+// --data` (the first 64 cat faces, and all of them to cancel decoding), a
+// folder opened in the page that contains a corrupt JPEG and a text file
+// besides real images, and a zip opened in the page.
 import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

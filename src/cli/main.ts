@@ -28,9 +28,17 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
+  if (!name) {
+    console.error(USAGE);
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     console.log(USAGE);
-    return name ? 0 : 2;
+    return 0;
+  }
+  if (name === '--version' || name === '-v') {
+    console.log(await packageVersion());
+    return 0;
   }
   const command = COMMANDS[name];
   if (!command) {
@@ -49,6 +57,12 @@ async function main(argv: string[]): Promise<number> {
     if (process.env.CATLAB_DEBUG && error instanceof Error) console.error(error.stack);
     return 1;
   }
+}
+
+async function packageVersion(): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  const manifest = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return manifest.version;
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -1,11 +1,12 @@
 /**
  * `catlab pack`: images → V.npy (uint8, samples × features) + manifest.json.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeNpyFile } from '../data/node.ts';
 import { integerOption, requiredOption, UsageError } from './args.ts';
+import { createOutputFolder } from './files.ts';
 import { loadInput } from './input.ts';
 
 const HELP = `usage: catlab pack <folder|zip> --out V.npy [--size 64] [--limit N]
@@ -31,11 +32,12 @@ export async function packCommand(args: string[]): Promise<void> {
   }
   if (positionals.length !== 1) throw new UsageError('give exactly one folder or .zip of images');
   const out = requiredOption('out', values.out);
-  const size = integerOption('size', values.size, 64, 1, 4096);
+  const size = values.size === undefined ? undefined : integerOption('size', values.size, 64, 1, 4096);
   const limit = integerOption('limit', values.limit, 0, 1) || undefined;
 
+  if (out.endsWith('/')) throw new UsageError(`--out ${out} is a folder; give a file name such as ${out}V.npy`);
+  await createOutputFolder(dirname(out) || '.', `the folder of --out`);
   const { matrix, manifest } = await loadInput(positionals[0], { size, limit });
-  await mkdir(dirname(out) || '.', { recursive: true });
   await writeNpyFile(out, matrix.data, [matrix.samples, matrix.features]);
   await writeFile(join(dirname(out), 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   process.stderr.write(`wrote ${out}: ${matrix.samples} images × ${matrix.features} pixels\n`);

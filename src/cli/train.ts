@@ -5,11 +5,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readNpyFile, writeNpyFile } from '../data/node.ts';
+import { writeNpyFile } from '../data/node.ts';
 import { adapterName, watchDevice } from '../gpu/device.ts';
 import { GpuNmf, type LossRecord } from '../nmf/gpu-solver.ts';
-import type { Factors } from '../nmf/init.ts';
+import { checkRank, type Factors } from '../nmf/init.ts';
 import { integerOption, requiredOption, UsageError } from './args.ts';
+import { createOutputFolder, readUserNpy } from './files.ts';
 import { loadInput } from './input.ts';
 import { createNodeDevice } from './node-gpu.ts';
 import { ProgressBar } from './progress.ts';
@@ -57,14 +58,24 @@ export async function trainCommand(args: string[]): Promise<void> {
   const out = requiredOption('out', values.out);
   const seed = integerOption('seed', values.seed, 0, 0, 0xffffffff);
   const limit = integerOption('limit', values.limit, 0, 1) || undefined;
-  const size = integerOption('size', values.size, 64, 1, 4096);
+  const size = values.size === undefined ? undefined : integerOption('size', values.size, 64, 1, 4096);
   const lossEvery = integerOption('loss-every', values['loss-every'], 10, 0);
   const initKind = values.init ?? (values['init-w'] || values['init-h'] ? 'custom' : 'random');
   if (initKind !== 'random' && initKind !== 'custom') throw new UsageError(`--init ${initKind} is invalid; use random or custom`);
+  if (initKind === 'random' && (values['init-w'] || values['init-h'])) {
+    throw new UsageError('--init-w and --init-h are read only with --init custom');
+  }
+  // Checks that need no decoding come first, so a bad rank fails in a second, not after a long decode.
+  if (limit !== undefined && rank > limit) throw new UsageError(`--rank ${rank} is invalid with --limit ${limit}; the rank can be at most the number of samples`);
+  if (size !== undefined && rank > size * size) throw new UsageError(`--rank ${rank} is invalid with --size ${size}; the rank can be at most the ${size * size} features`);
 
-  // Fails now, not after training, when the folder cannot be made.
-  await mkdir(out, { recursive: true });
+  await createOutputFolder(out, '--out');
   const { matrix, manifest } = await loadInput(positionals[0], { size, limit });
+  try {
+    checkRank(rank, matrix.samples, matrix.features);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
   const init = initKind === 'custom' ? await readCustomInit(values['init-w'], values['init-h'], [matrix.samples, rank, matrix.features]) : undefined;
 
   const { device, adapterInfo } = await createNodeDevice();
@@ -138,7 +149,7 @@ async function readCustomInit(
 ): Promise<Factors> {
   if (!wPath || !hPath) throw new UsageError('--init custom needs both --init-w W0.npy and --init-h H0.npy');
   const read = async (path: string, name: string, rows: number, cols: number) => {
-    const array = await readNpyFile(path);
+    const array = await readUserNpy(path, `initial ${name} (--init-${name.toLowerCase()})`);
     if (array.dtype === 'uint8') throw new Error(`${path} is uint8; initial ${name} must be float32 or float64`);
     if (array.shape[0] !== rows || array.shape[1] !== cols) {
       throw new Error(`${path} is ${array.shape.join(' × ')}, but initial ${name} must be ${rows} × ${cols} for this V and --rank ${rank}`);

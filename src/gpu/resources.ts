@@ -38,7 +38,7 @@ export class GpuResources {
 
 /** Writes `data` at byte 0 of `buffer`, padding the tail to the 4-byte multiple `writeBuffer` requires. */
 export function writeBuffer(device: GPUDevice, buffer: GPUBuffer, data: ArrayBufferView): void {
-  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  const bytes = new Uint8Array(data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
   if (bytes.byteLength % 4 === 0) {
     device.queue.writeBuffer(buffer, 0, bytes);
     return;

@@ -1,5 +1,5 @@
 /**
- * What `catlab search` needs from Node: files, an image decoder and a GPU.
+ * The Node services `catlab search` uses: files, an image decoder and a GPU.
  * Tests pass their own host; the command uses nodeSearchHost.
  */
 import { readFile } from 'node:fs/promises';

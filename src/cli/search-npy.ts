@@ -42,7 +42,7 @@ export function parseNpyFloat32(bytes: Uint8Array, name: string): Float32Matrix 
 
   const descr = /'descr':\s*'([^']*)'/.exec(header)?.[1];
   if (descr !== '<f4') {
-    throw new Error(`${name} holds dtype '${descr}'; catlab search reads float32 ('<f4'), as catlab train writes`);
+    throw new Error(`${name} has dtype '${descr}'; catlab search reads float32 ('<f4'), as catlab train writes`);
   }
   if (!/'fortran_order':\s*False/.test(header)) {
     throw new Error(`${name} is stored in Fortran order; save it in C order (numpy.ascontiguousarray)`);
@@ -57,7 +57,7 @@ export function parseNpyFloat32(bytes: Uint8Array, name: string): Float32Matrix 
   const dataStart = headerStart + headerLength;
   const expected = rows * cols * 4;
   if (bytes.length - dataStart !== expected) {
-    throw new Error(`${name} is ${rows} × ${cols} float32 (${expected} bytes of data) but holds ${bytes.length - dataStart}`);
+    throw new Error(`${name} is ${rows} × ${cols} float32 (${expected} bytes of data) but contains ${bytes.length - dataStart} bytes of data`);
   }
   // Copy, because the data need not start at a multiple of 4 bytes within `bytes.buffer`.
   const data = new Float32Array(rows * cols);

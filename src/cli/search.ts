@@ -74,9 +74,9 @@ export async function searchCommand(args: string[], host: SearchHost = nodeSearc
 
     const [result] = await engine.search(query, { k, dissimilar: values.dissimilar });
     if (result.invalidQuery) {
-      const what = query instanceof Float32Array ? `the projection of ${values.query}` : `row ${values.query} of W`;
+      const queryName = query instanceof Float32Array ? `the projection of ${values.query}` : `row ${values.query} of W`;
       const reason = result.invalidQuery === 'zero' ? 'is all zeros, so it has no direction' : 'holds NaN or Infinity';
-      throw new Error(`${what} ${reason}; choose another query`);
+      throw new Error(`${queryName} ${reason}; choose another query`);
     }
     for (const { index, similarity } of values.dissimilar ? result.farthest : result.nearest) {
       host.print(JSON.stringify({ index, file: model.files[index], similarity }));
@@ -117,7 +117,7 @@ async function loadModel(dir: string, host: SearchHost): Promise<Model> {
   return { W, H, files, width, height };
 }
 
-/** The image size from the manifest, or the square side that H's feature count implies. */
+/** Returns the image size from the manifest, or the square side that H's feature count implies. */
 function imageSize(width: unknown, height: unknown, features: number, manifestPath: string): { width: number; height: number } {
   if (typeof width === 'number' && typeof height === 'number') {
     if (width * height !== features) {
@@ -132,7 +132,7 @@ function imageSize(width: unknown, height: unknown, features: number, manifestPa
   return { width: side, height: side };
 }
 
-/** A row index of W for a query of digits, else the projection of the image file onto H. */
+/** Returns a row index of W for a query of digits, else the projection of the image file onto H. */
 async function queryOf(text: string, model: Model, host: SearchHost): Promise<number[] | Float32Array> {
   if (/^\d+$/.test(text)) {
     const row = Number(text);
@@ -147,13 +147,13 @@ async function queryOf(text: string, model: Model, host: SearchHost): Promise<nu
 }
 
 function warnExcluded(engine: SearchEngine, host: SearchHost): void {
-  for (const [rows, what] of [
+  for (const [rows, problem] of [
     [engine.zeroRows, 'all zeros'],
     [engine.nonFiniteRows, 'NaN or Infinity'],
   ] as const) {
     if (rows.length === 0) continue;
-    const shown = rows.slice(0, 10).join(', ') + (rows.length > 10 ? ', …' : '');
+    const listed = rows.slice(0, 10).join(', ') + (rows.length > 10 ? ', …' : '');
     const count = rows.length === 1 ? '1 row' : `${rows.length} rows`;
-    host.warn(`catlab search: left out ${count} of W with ${what}: ${shown}`);
+    host.warn(`catlab search: left out ${count} of W with ${problem}: ${listed}`);
   }
 }

@@ -14,7 +14,7 @@ export interface Neighbour {
   similarity: number;
 }
 
-/** Why a row or query vector has no direction and is left out of every result. */
+/** Reason a row or query vector has no direction, which leaves it out of every result. */
 export type RowProblem = 'zero' | 'non-finite';
 
 /** The lists found for one query. */
@@ -23,7 +23,7 @@ export interface SearchResult {
   nearest: Neighbour[];
   /** Up to k rows, least similar first, when `dissimilar` was set; equal similarities list the lower index first. */
   farthest: Neighbour[];
-  /** Set when the query is all zeros or holds NaN or ±Infinity; both lists are then empty. */
+  /** Set when the query is all zeros or contains NaN or ±Infinity; both lists are then empty. */
   invalidQuery?: RowProblem;
 }
 
@@ -77,7 +77,7 @@ export interface SearchEngine {
 export const NEAR_DUPLICATE_SIMILARITY = 0.9999;
 
 /**
- * Tells whether a similarity marks a near-duplicate. The cat set holds exact
+ * Tells whether a similarity marks a near-duplicate. The cat set contains exact
  * copies of images, whose rows of W are identical and score 1 up to rounding.
  */
 export function isNearDuplicate(similarity: number, threshold = NEAR_DUPLICATE_SIMILARITY): boolean {

@@ -29,7 +29,8 @@ export const SEARCH_SELECT: KernelDescription = {
   label: 'search/select',
   source: selectSource,
   workgroupSize: [8, 8],
-  elementsPerInvocation: [1, 1],
+  // x: one corpus partition; y: a block of queries.
+  elementsPerInvocation: [1, wgslConstant(selectSource, 'QUERIES_PER_INVOCATION')],
   bindings: [
     'uniform',
     'read-only-storage',
@@ -50,7 +51,7 @@ export const SEARCH_MERGE: KernelDescription = {
   bindings: ['uniform', 'read-only-storage', 'storage', 'storage'],
 };
 
-/** Longest list one invocation keeps, read from the WGSL: the page size of k. */
+/** Maximum list length one invocation keeps, read from the WGSL: the page size of k. */
 export const MAX_K = wgslConstant(selectSource, 'MAX_K');
 if (wgslConstant(mergeSource, 'MAX_K') !== MAX_K) {
   throw new Error('shaders/search_select.wgsl and search_merge.wgsl disagree on MAX_K; give both the same value');
@@ -67,11 +68,11 @@ export function unitStride(rank: number): number {
   return Math.ceil(rank / 4) * 4;
 }
 
-/** How the select pass finds its queries; the values match `query_source` in the WGSL. */
+/** Query sources of the select pass. The values match `query_source` in the WGSL. */
 export const QuerySource = { vectors: 0, listedRows: 1, consecutiveRows: 2 } as const;
 export type QuerySource = (typeof QuerySource)[keyof typeof QuerySource];
 
-/** Which lists a pass keeps; bit values match `lists` in the WGSL. */
+/** Lists a pass keeps: nearest, farthest or both. The bits match `lists` in the WGSL. */
 export interface ListChoice {
   nearest: boolean;
   farthest: boolean;
@@ -129,9 +130,10 @@ export class SearchKernels {
     return this.device.limits.maxComputeWorkgroupsPerDimension;
   }
 
-  /** Most queries one select and merge dispatch can address, by maxComputeWorkgroupsPerDimension. */
+  /** Maximum queries one select and merge dispatch can address, from maxComputeWorkgroupsPerDimension. */
   get maxQueriesPerDispatch(): number {
-    return Math.min(SEARCH_SELECT.workgroupSize[1], SEARCH_MERGE.workgroupSize[0]) * this.maxWorkgroups;
+    const select = SEARCH_SELECT.workgroupSize[1] * SEARCH_SELECT.elementsPerInvocation[1];
+    return Math.min(select, SEARCH_MERGE.workgroupSize[0]) * this.maxWorkgroups;
   }
 
   /** Writes unit rows of `x` (`rows × rank` f32) to `unit` (`rows × unitStride(rank)`) and a flag per row to `flags`. */

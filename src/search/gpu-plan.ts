@@ -1,5 +1,5 @@
 /**
- * How GpuSearch cuts one batch of queries into a chain of dispatches: corpus
+ * Planning of one batch of GpuSearch queries as a chain of dispatches: corpus
  * partitions for the select pass, pages of k, and query tiles whose scratch
  * buffers and dispatch sizes fit the adapter's limits.
  */
@@ -8,7 +8,7 @@ import { ENTRY_BYTES, MAX_K } from './gpu-kernels.ts';
 
 /** Tuning of the chain; every field has a default that suits both SwiftShader and discrete GPUs. */
 export interface ChainOptions {
-  /** Most queries per tile. The limits bound it anyway; tests set it small to get many tiles. */
+  /** Maximum queries per tile. The limits bound it anyway; tests set it small to get many tiles. */
   maxQueriesPerTile?: number;
   /**
    * Corpus rows each select invocation scans. Default: the larger of 128 and

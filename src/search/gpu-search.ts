@@ -1,12 +1,12 @@
 /**
- * Cosine-similarity search on the GPU. W stays where it lives (the NMF solver
- * keeps it in a GPU buffer); only the k best indices and similarities of each
- * query are read back.
+ * Cosine-similarity search on the GPU. W stays in the GPU buffer where it
+ * lives, such as the NMF solver's, and only the k best indices and
+ * similarities of each query are read back.
  *
- * A batch of queries runs as one submit: optional normalisation of query
- * vectors, then per query tile and page of k a select dispatch and a merge
- * dispatch (see shaders/search_select.wgsl for the design), then a copy of
- * the tile's results into one read-back buffer.
+ * A batch of queries runs as one submit. Query vectors are normalised first.
+ * Then each query tile runs a select and a merge dispatch per page of k (the
+ * design is in shaders/search_select.wgsl), and its results are copied into
+ * one read-back buffer.
  */
 import { encodeDispatches, type Dispatch } from '../gpu/kernel.ts';
 import { checkBindingSize } from '../gpu/limits.ts';
@@ -37,7 +37,7 @@ export interface GpuSearchOptions extends ChainOptions {
 /** Flag values of shaders/search_normalize.wgsl. */
 const FLAG_PROBLEMS: readonly (RowProblem | undefined)[] = [undefined, 'zero', 'non-finite'];
 
-/** Where the queries of one chain come from. */
+/** Source of the queries of one chain. */
 type QueryInput =
   | { source: typeof QuerySource.vectors; count: number; vectors: Float32Array }
   | { source: typeof QuerySource.listedRows; count: number; rows: readonly number[] }
@@ -329,7 +329,7 @@ async function mapAndCopy(buffer: GPUBuffer): Promise<ArrayBuffer> {
   return bytes;
 }
 
-/** Throws unless `buffer` can be bound as storage and holds `samples × rank` f32 values. */
+/** Throws unless `buffer` can be bound as storage and contains `samples × rank` f32 values. */
 function checkWBuffer(buffer: GPUBuffer, samples: number, rank: number): void {
   if (!(buffer.usage & GPUBufferUsage.STORAGE)) {
     throw new RangeError(`search: W buffer '${buffer.label}' lacks STORAGE usage; create it with GPUBufferUsage.STORAGE`);

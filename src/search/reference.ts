@@ -80,7 +80,7 @@ export function compareFarthest(a: Neighbour, b: Neighbour): number {
   return a.similarity - b.similarity || a.index - b.index;
 }
 
-/** The query vectors as unit rows, and the corpus row each query is (−1 for a vector). */
+/** Returns the queries as unit rows, and the corpus row of each query (−1 for a vector). */
 export function unitQueries(corpus: UnitRows, queries: Queries): { unit: UnitRows; ownRows: number[] } {
   if (queries instanceof Float32Array) {
     const count = queryCount(queries, corpus.rank);
@@ -118,7 +118,7 @@ export function referenceSearch(W: ArrayLike<number>, samples: number, rank: num
   });
 }
 
-/** The k nearest rows of every sample, by referenceSearch. */
+/** Computes the k nearest rows of every sample with referenceSearch. */
 export function referenceAllPairs(W: ArrayLike<number>, samples: number, rank: number, k: number): AllPairsResult {
   const rows = Array.from({ length: samples }, (_, row) => row);
   const results = referenceSearch(W, samples, rank, rows, { k });

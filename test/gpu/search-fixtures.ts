@@ -6,7 +6,7 @@
  * either order. Exact index equality is only a fair test where the reference's
  * neighbouring similarities are either equal because the rows are identical
  * (the GPU then ties exactly too) or at least NEAR_TIE_MARGIN apart. The
- * builders here resample rows until that holds in every list a test reads.
+ * builders here resample rows until that is true in every list a test reads.
  */
 import { referenceSearch } from '../../src/search/reference.ts';
 import type { Queries } from '../../src/search/engine.ts';
@@ -64,7 +64,7 @@ export function nearTieRows(W: Float32Array, samples: number, rank: number, quer
 
 /**
  * Resamples rows of `W` in place, except the fixed ones, until no list of
- * `queries` holds a near-tie. `queries` is a function because row queries
+ * `queries` contains a near-tie. `queries` is a function because row queries
  * may point at resampled rows.
  */
 export function separate(

@@ -31,13 +31,13 @@ describe('parseNpyFloat32', () => {
   });
 
   it('npy rejects another dtype, a wrong length and a missing magic', () => {
-    expect(() => parseNpyFloat32(npyBytes(1, 1, new Float32Array(2), '<f8'), 'W.npy')).toThrow(/W.npy holds dtype '<f8'/);
-    expect(() => parseNpyFloat32(npyBytes(2, 2, new Float32Array(3)), 'W.npy')).toThrow(/2 × 2 float32 \(16 bytes of data\) but holds 12/);
+    expect(() => parseNpyFloat32(npyBytes(1, 1, new Float32Array(2), '<f8'), 'W.npy')).toThrow(/W.npy has dtype '<f8'/);
+    expect(() => parseNpyFloat32(npyBytes(2, 2, new Float32Array(3)), 'W.npy')).toThrow(/2 × 2 float32 \(16 bytes of data\) but contains 12 bytes of data/);
     expect(() => parseNpyFloat32(new Uint8Array(16), 'W.npy')).toThrow(/W.npy is not a .npy file/);
   });
 });
 
-/** A model of 6 samples, rank 3 and 2 × 2 images, with row 4 all zeros. */
+/** Builds a model of 6 samples, rank 3 and 2 × 2 images, with row 4 all zeros. */
 function fakeModel() {
   const W = new Float32Array([1, 0, 0, 0.9, 0.1, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0.5, 0.5, 0.5]);
   const H = new Float32Array([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 1]);

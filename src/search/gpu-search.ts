@@ -55,6 +55,8 @@ export class GpuSearch implements SearchEngine {
   private readonly resources: GpuResources;
   private readonly kernels: SearchKernels;
   private readonly W: GPUBuffer;
+  /** Whether W is the search's own upload rather than a caller's buffer. */
+  private readonly ownsW: boolean;
   private readonly unit: GPUBuffer;
   private readonly flags: GPUBuffer;
   private readonly normalizeDispatch: Dispatch;
@@ -80,6 +82,7 @@ export class GpuSearch implements SearchEngine {
 
     this.resources = new GpuResources(device);
     this.kernels = new SearchKernels(device);
+    this.ownsW = W instanceof Float32Array;
     this.W = W instanceof Float32Array ? this.resources.storage(`${label}/W`, W) : W;
     this.unit = this.resources.storage(`${label}/unit-rows`, samples * unitStride(rank) * 4);
     this.flags = this.resources.storage(`${label}/row-flags`, samples * 4);
@@ -98,15 +101,17 @@ export class GpuSearch implements SearchEngine {
     rank: number,
     options: GpuSearchOptions = {},
   ): Promise<GpuSearch> {
-    let search: GpuSearch | undefined;
+    // Kept outside the error scope's result, so a GPU error still destroys what was created.
+    const created: GpuSearch[] = [];
     try {
-      await withGpuErrors(device, 'creating the search', () => {
-        search = new GpuSearch(device, W, samples, rank, options);
+      const search = await withGpuErrors(device, 'creating the search', () => {
+        created.push(new GpuSearch(device, W, samples, rank, options));
+        return created[0];
       });
-      await search!.refresh();
-      return search!;
+      await search.refresh();
+      return search;
     } catch (error) {
-      search?.destroy();
+      created[0]?.destroy();
       throw error;
     }
   }
@@ -116,18 +121,23 @@ export class GpuSearch implements SearchEngine {
     return this.rowsWith('zero');
   }
 
-  /** Rows of W holding NaN or ±Infinity, ascending. */
+  /** Rows of W containing NaN or ±Infinity, ascending. */
   get nonFiniteRows(): number[] {
     return this.rowsWith('non-finite');
   }
 
   /**
    * Normalises W again, after the solver changed it in its buffer, or after
-   * uploading new values `W` to the search's own copy. Searches started
-   * earlier must finish first.
+   * uploading new values `W` to the search's own copy (only for a search
+   * created from a Float32Array). Searches started earlier must finish first.
    */
   async refresh(W?: Float32Array): Promise<void> {
     if (W) {
+      if (!this.ownsW) {
+        throw new Error(
+          `search: refresh(W) would overwrite the caller's buffer '${this.W.label}'; write that buffer and call refresh() without W`,
+        );
+      }
       checkCorpusShape(this.samples, this.rank, W.length);
       writeBuffer(this.device, this.W, W);
     }

@@ -261,6 +261,7 @@ describe('search on a W buffer', () => {
       await search.refresh();
       expect(search.zeroRows).toEqual([10]);
       expectSameResults(await search.search(queries, { k: 8 }), referenceSearch(second, 63, rank, queries, { k: 8 }));
+      await expect(search.refresh(first)).rejects.toThrow(/would overwrite the caller's buffer 'test\/solver-W'/);
       search.destroy();
     } finally {
       res.destroy();
@@ -271,6 +272,20 @@ describe('search on a W buffer', () => {
     const buffer = gpu.device.createBuffer({ label: 'test/mappable', size: 64, usage: GPUBufferUsage.COPY_DST });
     await expect(GpuSearch.create(gpu.device, buffer, 4, 4)).rejects.toThrow(/lacks STORAGE usage/);
     buffer.destroy();
+  });
+
+  it('search refresh uploads new values to its own W', async () => {
+    const first = sparseRows(63, 50, 59);
+    const second = sparseRows(63, 50, 61);
+    separate(first, 63, 50, () => [4], 8);
+    separate(second, 63, 50, () => [4], 8);
+    const search = await GpuSearch.create(gpu.device, first, 63, 50);
+    try {
+      await search.refresh(second);
+      expectSameResults(await search.search([4], { k: 8 }), referenceSearch(second, 63, 50, [4], { k: 8 }));
+    } finally {
+      search.destroy();
+    }
   });
 
   it('search rejects k 0 and a row outside W', async () => {

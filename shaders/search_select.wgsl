@@ -244,13 +244,18 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>) {
       if (!searching[qi]) {
         continue;
       }
-      for (var ri = 0u; ri < ROWS_PER_STEP; ri++) {
-        if (!usable[ri] || row[ri] == own_row[qi]) {
+      for (var list = 0u; list < 2u; list++) {
+        // One vector comparison with the bar rules out most blocks: a row
+        // that is not at least as good as the bar cannot enter the list.
+        let bar = vec4<f32>(bar_similarity[list][qi]);
+        let candidate = select(similarity[qi] <= bar, similarity[qi] >= bar, list == 0u);
+        if (!want[list] || !any(candidate)) {
           continue;
         }
-        let s = similarity[qi][ri];
-        for (var list = 0u; list < 2u; list++) {
-          if (want[list] && before(list, cursor_similarity[list][qi], cursor_index[list][qi], s, row[ri])) {
+        for (var ri = 0u; ri < ROWS_PER_STEP; ri++) {
+          let s = similarity[qi][ri];
+          if (candidate[ri] && usable[ri] && row[ri] != own_row[qi] &&
+              before(list, cursor_similarity[list][qi], cursor_index[list][qi], s, row[ri])) {
             offer(list, qi, s, row[ri]);
           }
         }

@@ -10,8 +10,9 @@
 // accumulates a 4 × 4 block of dot products in registers, as the matmul
 // kernel does, because one load per multiply-add left the scan memory-bound.
 // For each query it keeps a sorted nearest list and a sorted farthest list in
-// private memory. The last entry of a full list is also held in registers,
-// so the common case, a row that does not make the list, reads no list.
+// private memory. The bar a row must pass, the last entry of a full list, is
+// held apart from the list, and one vec4 comparison with it per query and
+// list rules out most blocks, so the common case reads no list at all.
 // There is no workgroup memory and no barrier: SwiftShader runs barrier-free
 // kernels fastest, and per-invocation lists need no cooperation. The merge
 // pass reads partitions × page_k entries per query, so the host picks
@@ -109,8 +110,8 @@ struct Entry {
 var<private> list_similarity: array<array<array<f32, MAX_K>, QUERIES_PER_INVOCATION>, 2>;
 var<private> list_index: array<array<array<u32, MAX_K>, QUERIES_PER_INVOCATION>, 2>;
 var<private> list_count: array<array<u32, QUERIES_PER_INVOCATION>, 2>;
-// The entry a row must come before to enter a list: the cursor until the list
-// is full, then its last entry.
+// The entry a row must come before to enter a list: a sentinel that every
+// row beats until the list is full, then the list's last entry.
 var<private> bar_similarity: array<array<f32, QUERIES_PER_INVOCATION>, 2>;
 var<private> bar_index: array<array<u32, QUERIES_PER_INVOCATION>, 2>;
 

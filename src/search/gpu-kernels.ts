@@ -51,6 +51,24 @@ export const SEARCH_MERGE: KernelDescription = {
   bindings: ['uniform', 'read-only-storage', 'storage', 'storage'],
 };
 
+/**
+ * Select workgroup on adapters that run on the CPU. Measured with Dawn on
+ * SwiftShader (2 shared cores): all-pairs top-10 over 2048 × 50 took 2–5 s
+ * with 8 × 8 workgroups and 0.1–0.4 s with 4 × 1. Each invocation keeps
+ * 4 KiB of lists in private memory, and SwiftShader runs a workgroup on one
+ * thread, so 64 invocations probably overflow the core's caches.
+ */
+export const SELECT_WORKGROUP_ON_CPU: readonly [number, number] = [4, 1];
+
+/** Tells whether the device's adapter runs on the CPU: a fallback adapter, SwiftShader or Mesa's llvmpipe. */
+export function runsOnCpu(device: GPUDevice): boolean {
+  // Browsers before GPUDevice.adapterInfo existed leave it undefined.
+  const info = (device as { adapterInfo?: GPUAdapterInfo & { isFallbackAdapter?: boolean } }).adapterInfo;
+  if (!info) return false;
+  const name = `${info.vendor} ${info.architecture} ${info.device} ${info.description}`;
+  return info.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe/i.test(name);
+}
+
 /** Maximum list length one invocation keeps, read from the WGSL: the page size of k. */
 export const MAX_K = wgslConstant(selectSource, 'MAX_K');
 if (wgslConstant(mergeSource, 'MAX_K') !== MAX_K) {
@@ -117,12 +135,22 @@ export interface MergeSpec {
 /** The search pipelines of one device, and dispatches recorded from them. */
 export class SearchKernels {
   private readonly normalizeKernel: Kernel;
+  private readonly selectDescription: KernelDescription;
   private readonly selectKernel: Kernel;
   private readonly mergeKernel: Kernel;
 
-  constructor(private readonly device: GPUDevice) {
+  /**
+   * Builds the pipelines. The select workgroup is SEARCH_SELECT's on GPUs and
+   * SELECT_WORKGROUP_ON_CPU on CPU adapters, unless `selectWorkgroupSize` sets it.
+   */
+  constructor(
+    private readonly device: GPUDevice,
+    selectWorkgroupSize?: readonly [number, number],
+  ) {
+    const size = selectWorkgroupSize ?? (runsOnCpu(device) ? SELECT_WORKGROUP_ON_CPU : SEARCH_SELECT.workgroupSize);
+    this.selectDescription = { ...SEARCH_SELECT, workgroupSize: size };
     this.normalizeKernel = createKernel(device, SEARCH_NORMALIZE);
-    this.selectKernel = createKernel(device, SEARCH_SELECT);
+    this.selectKernel = createKernel(device, this.selectDescription, {}, `${size[0]}x${size[1]}`);
     this.mergeKernel = createKernel(device, SEARCH_MERGE);
   }
 
@@ -132,7 +160,7 @@ export class SearchKernels {
 
   /** Maximum queries one select and merge dispatch can address, from maxComputeWorkgroupsPerDimension. */
   get maxQueriesPerDispatch(): number {
-    const select = SEARCH_SELECT.workgroupSize[1] * SEARCH_SELECT.elementsPerInvocation[1];
+    const select = this.selectDescription.workgroupSize[1] * this.selectDescription.elementsPerInvocation[1];
     return Math.min(select, SEARCH_MERGE.workgroupSize[0]) * this.maxWorkgroups;
   }
 
@@ -172,7 +200,7 @@ export class SearchKernels {
     return {
       kernel: this.selectKernel,
       bindGroup: bindBuffers(this.device, this.selectKernel, buffers, label),
-      size: dispatchSize(SEARCH_SELECT, spec.partitions, spec.queries, this.maxWorkgroups),
+      size: dispatchSize(this.selectDescription, spec.partitions, spec.queries, this.maxWorkgroups),
     };
   }
 

@@ -32,6 +32,8 @@ import { rowProblem } from './reference.ts';
 export interface GpuSearchOptions extends ChainOptions {
   /** Label prefix of every GPU object; default `search`. */
   label?: string;
+  /** Workgroup of the select kernel; by default chosen for a GPU or a CPU adapter (see SearchKernels). */
+  selectWorkgroupSize?: readonly [number, number];
 }
 
 /** Flag values of shaders/search_normalize.wgsl. */
@@ -81,7 +83,7 @@ export class GpuSearch implements SearchEngine {
     if (!(W instanceof Float32Array)) checkWBuffer(W, samples, rank);
 
     this.resources = new GpuResources(device);
-    this.kernels = new SearchKernels(device);
+    this.kernels = new SearchKernels(device, options.selectWorkgroupSize);
     this.ownsW = W instanceof Float32Array;
     this.W = W instanceof Float32Array ? this.resources.storage(`${label}/W`, W) : W;
     this.unit = this.resources.storage(`${label}/unit-rows`, samples * unitStride(rank) * 4);

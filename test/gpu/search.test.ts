@@ -185,6 +185,13 @@ describe('search top-k and bottom-k', () => {
     await compareSearch(W, 500, 50, queries, 64, { rowsPerPartition: 16 });
   });
 
+  it('top-k 500x50 corpus, 33 queries, k 10, 8x8 select workgroups', async () => {
+    const W = sparseRows(500, 50, 31);
+    const queries = spreadRows(33, 500);
+    separate(W, 500, 50, () => queries, 10);
+    await compareSearch(W, 500, 50, queries, 10, { selectWorkgroupSize: [8, 8] });
+  });
+
   it('top-k 63x50 corpus with every row zero, k 8', async () => {
     const search = await GpuSearch.create(gpu.device, new Float32Array(63 * 50), 63, 50);
     try {

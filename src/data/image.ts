@@ -62,6 +62,12 @@ const UNSUPPORTED_SIGNATURES: readonly { format: string; matches(bytes: Uint8Arr
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
+/**
+ * Leading bytes that are enough for `requireImageFormat` to reach the same
+ * verdict as on the whole file. The BMP check reads the most: it needs 26.
+ */
+export const FORMAT_SIGNATURE_BYTES = 32;
+
 /** Returns the format of an image file from its first bytes, or null when catlab cannot read it. */
 export function detectImageFormat(bytes: Uint8Array): ImageFormat | null {
   // Every JPEG starts with the SOI marker FF D8 followed by another marker's FF.

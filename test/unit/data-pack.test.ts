@@ -250,7 +250,9 @@ describe('loadImages from a zip', () => {
   it('rejects a truncated zip', async () => {
     const path = join(temp.path, 'truncated.zip');
     writeFileSync(path, zipSync({ 'a.png': pngBytes }).subarray(0, 40));
-    await expect(loadImages(path)).rejects.toThrow(`Failed to extract ${path}`);
+    await expect(loadImages(path)).rejects.toThrow(
+      `Invalid zip archive ${path}: the end of central directory record was not found`,
+    );
   });
 });
 

@@ -3,6 +3,7 @@
  * that decides which files are images. Both hosts read the same formats, so
  * one folder packs into the same matrix in either host.
  */
+import { formatCount } from './count.ts';
 
 /** A decoded image: `width · height` pixels, row-major, 4 bytes (R, G, B, A) a pixel. */
 export interface RgbaImage {
@@ -43,6 +44,9 @@ export type ImageFormat = 'jpeg' | 'png';
 
 /** Description of the readable formats, for messages. */
 export const READABLE_FORMATS = 'JPEG and PNG (recognised by their content, not their file extension)';
+
+/** Ending of the skip reasons for files that are not JPEG or PNG, so a summary of several reasons can drop the repeats. */
+export const READABLE_FORMATS_SUFFIX = `; catlab reads ${READABLE_FORMATS}`;
 
 /** Major brands of the ISO media `ftyp` box that mark HEIF and AVIF images, not videos. */
 const HEIF_BRANDS = ['heic', 'heix', 'hevc', 'heim', 'heis', 'mif1', 'msf1', 'avif', 'avis'];
@@ -85,8 +89,8 @@ export function requireImageFormat(bytes: Uint8Array): ImageFormat {
   if (format) return format;
   if (bytes.length === 0) throw new ImageDecodeError('the file is empty');
   const known = UNSUPPORTED_SIGNATURES.find((signature) => signature.matches(bytes));
-  if (known) throw new ImageDecodeError(`${known.format} files are not supported; catlab reads ${READABLE_FORMATS}`);
-  throw new ImageDecodeError(`not an image; catlab reads ${READABLE_FORMATS}`);
+  if (known) throw new ImageDecodeError(`${known.format} files are not supported${READABLE_FORMATS_SUFFIX}`);
+  throw new ImageDecodeError(`not an image${READABLE_FORMATS_SUFFIX}`);
 }
 
 /**
@@ -99,7 +103,7 @@ export function checkRgbaImage(image: RgbaImage, name: string): void {
   }
   if (image.data.length !== image.width * image.height * 4) {
     throw new Error(
-      `Internal error: the decoder returned ${image.data.length} bytes for ${name}, ` +
+      `Internal error: the decoder returned ${formatCount(image.data.length, 'byte')} for ${name}, ` +
         `but a ${image.width}×${image.height} RGBA image has ${image.width * image.height * 4}`,
     );
   }
@@ -132,8 +136,8 @@ export function checkPixelLimit(bytes: Uint8Array, format: ImageFormat, maxPixel
   const size = readImageSize(bytes, format);
   if (size && size.width * size.height > maxPixels) {
     throw new ImageDecodeError(
-      `the image is ${size.width}×${size.height} = ${size.width * size.height} pixels, ` +
-        `over the limit of ${maxPixels} pixels; shrink it before packing`,
+      `the image is ${size.width}×${size.height} = ${formatCount(size.width * size.height, 'pixel')}, ` +
+        `over the limit of ${formatCount(maxPixels, 'pixel')}; shrink it before packing`,
     );
   }
 }

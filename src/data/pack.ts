@@ -5,7 +5,15 @@
  */
 import type { U8Matrix } from '../nmf/matrix.ts';
 import { toGrayscale } from './grayscale.ts';
-import { ImageDecodeError, READABLE_FORMATS, checkRgbaImage, type ImageDecoder, type RgbaImage } from './image.ts';
+import { formatCount } from './count.ts';
+import {
+  ImageDecodeError,
+  READABLE_FORMATS,
+  READABLE_FORMATS_SUFFIX,
+  checkRgbaImage,
+  type ImageDecoder,
+  type RgbaImage,
+} from './image.ts';
 import { sortNatural } from './natural-order.ts';
 import { resizeGray } from './resize.ts';
 
@@ -202,7 +210,7 @@ function resolveLimit(limit: number | undefined): number {
 
 function throwIfAborted(signal: AbortSignal | undefined, source: string, examined: number, total: number): void {
   if (signal?.aborted) {
-    throw new DOMException(`Packing ${source} was aborted after ${examined} of ${total} files`, 'AbortError');
+    throw new DOMException(`Packing ${source} was aborted after ${examined} of ${formatCount(total, 'file')}`, 'AbortError');
   }
 }
 
@@ -211,11 +219,16 @@ function describeNoImages(source: string, fileCount: number, skipped: SkippedFil
   if (fileCount === 0) {
     return `No images found in ${source}: it contains no files (hidden files are ignored). ${formats}`;
   }
+  // The closing sentence names the readable formats, so the examples leave out that ending of their reasons.
   const examples = skipped
     .slice(0, 3)
-    .map((skip) => `${skip.name}: ${skip.reason}`)
+    .map((skip) => `${skip.name}: ${withoutSuffix(skip.reason, READABLE_FORMATS_SUFFIX)}`)
     .join('; ');
   const more = skipped.length > 3 ? `; and ${skipped.length - 3} more` : '';
   const skippedFiles = fileCount === 1 ? 'its only file was' : `all ${fileCount} files were`;
   return `No images found in ${source}: ${skippedFiles} skipped (${examples}${more}). ${formats}`;
+}
+
+function withoutSuffix(text: string, suffix: string): string {
+  return text.endsWith(suffix) ? text.slice(0, -suffix.length) : text;
 }

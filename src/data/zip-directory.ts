@@ -4,6 +4,8 @@
  * header per entry. Nothing is decompressed here.
  */
 
+import { formatCount } from './count.ts';
+
 /** One entry of the central directory, with sizes and offsets resolved from zip64 fields where needed. */
 export interface ZipDirectoryEntry {
   /** Path inside the archive, with `/` between folders. Folder entries end with `/`. */
@@ -113,7 +115,8 @@ function locateDirectory(view: DataView): DirectoryLocation {
 
   if (location.offset + location.size > end) {
     throw new ZipFormatError(
-      `the central directory (offset ${location.offset}, ${location.size} bytes) extends past its end record at offset ${end}`,
+      `the central directory (offset ${location.offset}, ${formatCount(location.size, 'byte')}) ` +
+        `extends past its end record at offset ${end}`,
     );
   }
   return location;

@@ -1,4 +1,5 @@
 import { Inflate, inflateSync } from 'fflate';
+import { formatCount } from './count.ts';
 import { crc32, formatCrc32 } from './crc32.ts';
 import { FORMAT_SIGNATURE_BYTES, ImageDecodeError, requireImageFormat } from './image.ts';
 import { isIgnoredName, type ImageEntry } from './pack.ts';
@@ -99,7 +100,9 @@ function extractEntry(zip: Uint8Array, entry: ZipDirectoryEntry): Uint8Array {
   const headLength = Math.min(entry.uncompressedSize, FORMAT_SIGNATURE_BYTES);
   const head = entry.method === STORED ? compressed.subarray(0, headLength) : inflateHead(compressed, headLength);
   if (head.length < headLength) {
-    throw corrupt(`the data ends after ${head.length} bytes, but the central directory declares ${entry.uncompressedSize}`);
+    throw corrupt(
+      `the data ends after ${formatCount(head.length, 'byte')}, but the central directory declares ${entry.uncompressedSize}`,
+    );
   }
   requireImageFormat(head);
 
@@ -139,7 +142,9 @@ function inflateData(compressed: Uint8Array, entry: ZipDirectoryEntry): Uint8Arr
     throw corrupt(`invalid deflate data (fflate: ${error instanceof Error ? error.message : String(error)})`, error);
   }
   if (data.length !== entry.uncompressedSize) {
-    throw corrupt(`the data inflates to ${data.length} bytes, but the central directory declares ${entry.uncompressedSize}`);
+    throw corrupt(
+      `the data inflates to ${formatCount(data.length, 'byte')}, but the central directory declares ${entry.uncompressedSize}`,
+    );
   }
   return data;
 }

@@ -277,8 +277,27 @@ describe('loadImages errors', () => {
     const path = join(temp.path, 'text-only');
     writeTree(path, { 'notes.txt': files['notes.txt'] });
     await expect(loadImages(path)).rejects.toThrow(
-      `No images found in ${path}: its only file was skipped (notes.txt: not an image;`,
+      `No images found in ${path}: its only file was skipped (notes.txt: not an image). catlab reads JPEG and PNG`,
     );
+  });
+
+  it('names the readable formats once', async () => {
+    const path = join(temp.path, 'no-images');
+    writeTree(path, {
+      'a.txt': files['notes.txt'],
+      'b.gif': files['anim.gif'],
+      'c.txt': files['notes.txt'],
+      'd.png': files['empty.png'],
+    });
+    const failure = await loadImages(path).then(
+      () => expect.fail('expected loadImages to reject'),
+      (error: Error) => error.message,
+    );
+    expect(failure).toBe(
+      `No images found in ${path}: all 4 files were skipped (a.txt: not an image; b.gif: GIF files are not supported; ` +
+        'c.txt: not an image; and 1 more). catlab reads JPEG and PNG (recognised by their content, not their file extension).',
+    );
+    expect(failure.split('catlab reads')).toHaveLength(2);
   });
 
   it('rejects an empty zip', async () => {
@@ -328,6 +347,16 @@ describe('packImages', () => {
       message: `Packing ${folder} was aborted after 2 of 16 files`,
     });
     expect(progress).toEqual([1, 2]);
+  });
+
+  it('abort message counts one file', async () => {
+    const controller = new AbortController();
+    const packing = packImages([{ name: 'a.png', bytes: pngBytes }], createNodeDecoder(), {
+      source: 'one file',
+      signal: controller.signal,
+      onProgress: () => controller.abort(),
+    });
+    await expect(packing).rejects.toMatchObject({ name: 'AbortError', message: 'Packing one file was aborted after 1 of 1 file' });
   });
 
   it('stops with AbortError when already aborted', async () => {

@@ -54,12 +54,24 @@ export interface PackResult {
   manifest: Manifest;
 }
 
-/** Progress after each examined file. */
+/**
+ * Progress after each examined file. `files / totalFiles` is the fraction
+ * done for a progress bar: it never decreases, and it reaches 1 at the last
+ * report whether packing stops at `limit` or runs out of files.
+ */
 export interface PackProgress {
-  /** Files examined so far, packed or skipped. */
+  /**
+   * Work done, out of `totalFiles`. Without a limit it equals `examined`.
+   * With one, packing ends when `images` reaches the limit or when every
+   * file has been examined, whichever comes first. `files` is
+   * max(images, examined − (offered files − totalFiles)), and each of the
+   * two terms reaches `totalFiles` exactly at one of those two ends.
+   */
   files: number;
-  /** Files that will be examined at most: the image files offered, hidden files excluded. */
+  /** Final value of `files`: the files offered (hidden files excluded), or `limit` when that is smaller. */
   totalFiles: number;
+  /** Files examined so far, packed or skipped. */
+  examined: number;
   /** Images packed so far (rows of V). */
   images: number;
   /** Name of the file just examined. */
@@ -138,6 +150,8 @@ export async function packImages(
   const ordered = sortNatural(listed, (entry) => entry.name);
 
   const capacity = Math.min(limit, ordered.length);
+  // Files that packing may leave unexamined because the limit is reached first.
+  const spareFiles = ordered.length - capacity;
   const data = new Uint8Array(capacity * features);
   const files: string[] = [];
   const skipped: SkippedFile[] = [];
@@ -162,7 +176,13 @@ export async function packImages(
     }
 
     examined++;
-    options.onProgress?.({ files: examined, totalFiles: ordered.length, images: files.length, name: entry.name });
+    options.onProgress?.({
+      files: Math.max(files.length, examined - spareFiles),
+      totalFiles: capacity,
+      examined,
+      images: files.length,
+      name: entry.name,
+    });
     if (performance.now() - lastYield > MAX_BUSY_MS) {
       await new Promise((resolve) => setTimeout(resolve, 0));
       lastYield = performance.now();

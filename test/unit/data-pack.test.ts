@@ -177,8 +177,28 @@ describe('loadImages from a folder', () => {
     await loadImages(folder, { onProgress: (update) => progress.push(update) });
     expect(progress).toHaveLength(16);
     expect(progress.map((update) => update.files)).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
+    expect(progress.map((update) => update.examined)).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
     expect(progress.every((update) => update.totalFiles === 16)).toBe(true);
-    expect(progress.at(-1)).toEqual({ files: 16, totalFiles: 16, images: 8, name: 'wide.png' });
+    expect(progress.at(-1)).toEqual({ files: 16, totalFiles: 16, examined: 16, images: 8, name: 'wide.png' });
+  });
+
+  it('progress reaches its total with a limit', async () => {
+    // 8 of the 16 files are images, and 6 of the first 11 are skipped.
+    const cases: [limit: number, totalFiles: number, examined: number, images: number][] = [
+      [3, 3, 3, 3],
+      [5, 5, 11, 5],
+      [10, 10, 16, 8],
+      [100, 16, 16, 8],
+    ];
+    for (const [limit, totalFiles, examined, images] of cases) {
+      const progress: PackProgress[] = [];
+      await loadImages(folder, { limit, onProgress: (update) => progress.push(update) });
+      const done = progress.map((update) => update.files);
+      expect(progress.every((update) => update.totalFiles === totalFiles), `limit ${limit}: totalFiles`).toBe(true);
+      expect(done, `limit ${limit}: files never decreases`).toEqual([...done].sort((a, b) => a - b));
+      expect(Math.max(...done), `limit ${limit}: files never exceeds totalFiles`).toBe(totalFiles);
+      expect(progress.at(-1), `limit ${limit}: last report`).toMatchObject({ files: totalFiles, examined, images });
+    }
   });
 
   it('limit takes the first images that decode', async () => {

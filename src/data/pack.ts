@@ -45,6 +45,10 @@ export interface Manifest {
   samples: number;
   /** Columns of V: `width · height` pixels of each image, row-major. */
   features: number;
+  /** Packed images whose decoded size was not `width × height`, so they were resized (stretched, never cropped or padded). */
+  resizedFiles: number;
+  /** Resized images whose aspect ratio differs from `width : height`, so their content looks stretched or squashed. */
+  aspectChangedFiles: number;
   /** Origin of the files: a path in Node, or a label chosen by the page in the browser. */
   source: string;
 }
@@ -116,7 +120,8 @@ export function isIgnoredName(name: string): boolean {
 /**
  * Decodes image files into the rows of V in natural file-name order: each
  * image is converted to grayscale (`toGrayscale`), resized to `size` unless
- * it already has that size (`resizeGray`), and stored row-major.
+ * it already has that size (`resizeGray`), and stored row-major. Images of
+ * another aspect ratio are stretched to fit, and the manifest counts them.
  *
  * Files the decoder rejects (not an image, corrupt, over the pixel limit)
  * are skipped with a reason in `manifest.skipped` and reported through
@@ -156,6 +161,8 @@ export async function packImages(
   const files: string[] = [];
   const skipped: SkippedFile[] = [];
   let examined = 0;
+  let resizedFiles = 0;
+  let aspectChangedFiles = 0;
   let lastYield = performance.now();
 
   for (const entry of ordered) {
@@ -168,6 +175,8 @@ export async function packImages(
       checkRgbaImage(image, entry.name);
       data.set(toGrayRow(image, width, height), files.length * features);
       files.push(entry.name);
+      if (image.width !== width || image.height !== height) resizedFiles++;
+      if (image.width * height !== image.height * width) aspectChangedFiles++;
     } catch (error) {
       if (!(error instanceof ImageDecodeError)) throw error;
       const skip = { name: entry.name, reason: error.message };
@@ -197,7 +206,18 @@ export async function packImages(
     features,
     data: samples === capacity ? data : data.slice(0, samples * features),
   };
-  return { matrix, manifest: { files, skipped, width, height, samples, features, source } };
+  const manifest: Manifest = {
+    files,
+    skipped,
+    width,
+    height,
+    samples,
+    features,
+    resizedFiles,
+    aspectChangedFiles,
+    source,
+  };
+  return { matrix, manifest };
 }
 
 /** Converts a decoded image to one row of V: grayscale, then resized to `width × height` when needed. */

@@ -226,6 +226,21 @@ describe('loadImages from a folder', () => {
     expect([oblong.matrix.features, oblong.matrix.data.length]).toEqual([200, 400]);
   });
 
+  it('manifest counts resized and stretched images', async () => {
+    // Seven images are 64 × 64 and wide.png is 80 × 50, the aspect ratio of 40 × 25.
+    const cases: [size: number | { width: number; height: number }, resized: number, aspectChanged: number][] = [
+      [64, 1, 1],
+      [32, 8, 1],
+      [{ width: 40, height: 25 }, 8, 7],
+      [{ width: 80, height: 50 }, 7, 7],
+    ];
+    for (const [size, resized, aspectChanged] of cases) {
+      const { manifest } = await loadImages(folder, { size });
+      expect(manifest.resizedFiles, `size ${JSON.stringify(size)}: resizedFiles`).toBe(resized);
+      expect(manifest.aspectChangedFiles, `size ${JSON.stringify(size)}: aspectChangedFiles`).toBe(aspectChanged);
+    }
+  });
+
   it('maxPixels skips larger images', async () => {
     await expect(loadImages(folder, { maxPixels: 3999 })).rejects.toThrow(/all 16 files were skipped/);
     const { manifest } = await loadImages(folder, { maxPixels: 4000 });

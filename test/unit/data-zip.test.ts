@@ -226,6 +226,22 @@ describe('corrupt zip entries', () => {
     expect(manifest.skipped.map((skip) => skip.name)).toEqual(['a.png']);
     expect(manifest.skipped[0].reason).toMatch(/^corrupt zip entry: CRC-32 mismatch \(stored [0-9a-f]{8}, computed /);
   });
+
+  it('entry smaller than its declared size', async () => {
+    const zip = zipSync(files, { level: 6 });
+    const header = findCentralHeader(zip, 'a.png');
+    new DataView(zip.buffer).setUint32(header + 24, pngBytes.length + 10, true);
+    const { manifest } = await loadImages(writeZip('long-size.zip', zip));
+    expect(manifest.files).toEqual(['b.jpg', 'c.jpg']);
+    expect(manifest.skipped).toEqual([
+      {
+        name: 'a.png',
+        reason:
+          `corrupt zip entry: the data inflates to ${pngBytes.length} bytes, ` +
+          `but the central directory declares ${pngBytes.length + 10}`,
+      },
+    ]);
+  });
 });
 
 describe('zip entries read lazily', () => {

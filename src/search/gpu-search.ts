@@ -32,7 +32,7 @@ import { rowProblem } from './reference.ts';
 export interface GpuSearchOptions extends ChainOptions {
   /** Label prefix of every GPU object; default `search`. */
   label?: string;
-  /** Workgroup of the select kernel; by default chosen for a GPU or a CPU adapter (see SearchKernels). */
+  /** Workgroup of the select kernel; default SEARCH_SELECT's. Tests vary it to check the dispatch sizing. */
   selectWorkgroupSize?: readonly [number, number];
 }
 

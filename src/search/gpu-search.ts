@@ -93,7 +93,7 @@ export class GpuSearch implements SearchEngine {
 
   /**
    * Normalises the rows of W once for all later searches. `W` is the
-   * row-major `samples × rank` matrix, or a GPU buffer holding it (with
+   * row-major `samples × rank` matrix, or a GPU buffer containing it (with
    * STORAGE usage), which the search reads in place and never writes.
    */
   static async create(
@@ -355,7 +355,7 @@ function checkWBuffer(buffer: GPUBuffer, samples: number, rank: number): void {
 }
 
 /** Runs `work` inside validation and out-of-memory error scopes and throws the first error they caught. */
-async function withGpuErrors<T>(device: GPUDevice, what: string, work: () => T | Promise<T>): Promise<T> {
+async function withGpuErrors<T>(device: GPUDevice, operation: string, work: () => T | Promise<T>): Promise<T> {
   device.pushErrorScope('validation');
   device.pushErrorScope('out-of-memory');
   let result: T | Promise<T>;
@@ -365,7 +365,7 @@ async function withGpuErrors<T>(device: GPUDevice, what: string, work: () => T |
     const outOfMemory = await device.popErrorScope();
     const invalid = await device.popErrorScope();
     const error = outOfMemory ?? invalid;
-    if (error) throw new Error(`${what} failed on the GPU: ${error.message}`);
+    if (error) throw new Error(`${operation} failed on the GPU: ${error.message}`);
   }
   return result;
 }

@@ -10,6 +10,7 @@
  * image data is needed.
  */
 import { realpathSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { vulkanDriverEnv } from '../scripts/machine.js';
@@ -22,9 +23,9 @@ export const REAL_SAMPLES = 15747;
 export const REAL_RANK = 50;
 
 /**
- * Samples on a software adapter. All-pairs work grows with samples², and on
- * SwiftShader with 2 CPU cores (about 1 GFLOP/s) 4,096 samples take seconds
- * where the real 15,747 would take about a minute per run.
+ * Samples on a software adapter. All-pairs work grows with samples². On
+ * SwiftShader with 2 shared CPU cores one GPU pass over 4,096 × 50 took
+ * 2.2 s, and over the real 15,747 × 50 it took 92 s.
  */
 export const SOFTWARE_ADAPTER_SAMPLES = 4096;
 
@@ -45,14 +46,20 @@ export interface SearchBenchRecord {
   k: number;
   /** Reason for the sample count, in words. */
   samplesReason: string;
+  /** One-minute load average when the benchmark started; above the core count, timings are shared with other work. */
+  loadAverage: number;
   /** Seconds of one GPU all-pairs pass, median of `gpuRuns`, from submit to read-back. */
   gpuSeconds: number;
   gpuRuns: number;
+  /** CPU seconds the process used during that pass, every thread counted (SwiftShader's too). */
+  gpuProcessCpuSeconds: number;
   /** Seconds the TypeScript loop took for `cpuQueries` queries. */
   cpuMeasuredSeconds: number;
   cpuQueries: number;
   /** cpuMeasuredSeconds × samples / cpuQueries: an estimate for all samples. */
   cpuSeconds: number;
+  /** Process CPU seconds of the TypeScript loop, extrapolated the same way. */
+  cpuProcessCpuSeconds: number;
   /** cpuSeconds / gpuSeconds: above 1 means the GPU is faster. */
   speedup: number;
   /** Of the timed CPU queries, those whose k nearest indices equal the GPU's. */
@@ -86,6 +93,41 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
+/** Seconds of CPU time the whole process used, all threads, which includes SwiftShader's. */
+function processCpuSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+}
+
+interface GpuTiming {
+  seconds: number;
+  runs: number;
+  processCpuSeconds: number;
+  lists: { indices: Int32Array; similarities: Float32Array };
+}
+
+/** Times all-pairs on the GPU: once, and twice more when one run is under 2 s, taking the median. */
+async function timeGpu(device: GPUDevice, W: Float32Array, samples: number, rank: number, k: number): Promise<GpuTiming> {
+  const gpu = await GpuSearch.create(device, W, samples, rank, { label: 'bench/search' });
+  try {
+    // One small search compiles the pipelines outside the timed runs.
+    await gpu.search([0], { k });
+    const times: number[] = [];
+    const cpuTimes: number[] = [];
+    let lists: GpuTiming['lists'];
+    do {
+      const start = performance.now();
+      const cpuStart = processCpuSeconds();
+      lists = await gpu.allPairs({ k });
+      times.push((performance.now() - start) / 1000);
+      cpuTimes.push(processCpuSeconds() - cpuStart);
+    } while (times.length < 3 && times[0] < 2);
+    return { seconds: median(times), runs: times.length, processCpuSeconds: median(cpuTimes), lists };
+  } finally {
+    gpu.destroy();
+  }
+}
+
 /** Times all-pairs top-k on `device` and with CpuSearch on the same random W. */
 export async function benchSearch(device: GPUDevice, adapter: AdapterSummary, options: SearchBenchOptions = {}): Promise<SearchBenchRecord> {
   const software = isSoftwareAdapter(adapter);
@@ -100,40 +142,26 @@ export async function benchSearch(device: GPUDevice, adapter: AdapterSummary, op
   const k = options.k ?? 10;
   const cpuQueries = Math.min(options.cpuQueries ?? 256, samples);
   const W = randomW(samples, rank, options.seed ?? 1);
+  const loadAverage = loadavg()[0];
 
-  const gpu = await GpuSearch.create(device, W, samples, rank, { label: 'bench/search' });
-  let gpuSeconds: number;
-  let gpuRuns = 0;
-  let gpuLists: { indices: Int32Array; similarities: Float32Array };
-  try {
-    // One small search compiles the pipelines outside the timed runs.
-    await gpu.search([0], { k });
-    const times: number[] = [];
-    do {
-      const start = performance.now();
-      gpuLists = await gpu.allPairs({ k });
-      times.push((performance.now() - start) / 1000);
-      gpuRuns++;
-    } while (gpuRuns < 3 && times[0] < 2);
-    gpuSeconds = median(times);
-  } finally {
-    gpu.destroy();
-  }
+  const gpu = await timeGpu(device, W, samples, rank, k);
 
   const cpu = CpuSearch.create(W, samples, rank);
   const queries = Array.from({ length: cpuQueries }, (_, row) => row);
   const start = performance.now();
+  const cpuStart = processCpuSeconds();
   const cpuResults = await cpu.search(queries, { k });
   const cpuMeasuredSeconds = (performance.now() - start) / 1000;
+  const cpuProcessSeconds = ((processCpuSeconds() - cpuStart) * samples) / cpuQueries;
   const cpuSeconds = (cpuMeasuredSeconds * samples) / cpuQueries;
 
   const identicalLists = cpuResults.filter((result, row) =>
-    result.nearest.every((neighbour, slot) => neighbour.index === gpuLists.indices[row * k + slot]),
+    result.nearest.every((neighbour, slot) => neighbour.index === gpu.lists.indices[row * k + slot]),
   ).length;
   let maxSimilarityDifference = 0;
   cpuResults.forEach((result, row) => {
     result.nearest.forEach((neighbour, slot) => {
-      const difference = Math.abs(neighbour.similarity - gpuLists.similarities[row * k + slot]);
+      const difference = Math.abs(neighbour.similarity - gpu.lists.similarities[row * k + slot]);
       maxSimilarityDifference = Math.max(maxSimilarityDifference, difference);
     });
   });
@@ -144,12 +172,15 @@ export async function benchSearch(device: GPUDevice, adapter: AdapterSummary, op
     rank,
     k,
     samplesReason,
-    gpuSeconds,
-    gpuRuns,
+    loadAverage,
+    gpuSeconds: gpu.seconds,
+    gpuRuns: gpu.runs,
+    gpuProcessCpuSeconds: gpu.processCpuSeconds,
     cpuMeasuredSeconds,
     cpuQueries,
     cpuSeconds,
-    speedup: cpuSeconds / gpuSeconds,
+    cpuProcessCpuSeconds: cpuProcessSeconds,
+    speedup: cpuSeconds / gpu.seconds,
     identicalLists,
     maxSimilarityDifference,
   };
@@ -164,9 +195,11 @@ export function formatSearchBench(record: SearchBenchRecord): string {
       : 'every query timed';
   return [
     `## Search: all-pairs top-${k} over W ${samples} × ${rank} (${record.samplesReason})`,
-    `adapter:          ${record.adapter}`,
-    `GPU (GpuSearch):  ${seconds(record.gpuSeconds)} for all ${samples} queries, median of ${record.gpuRuns} run(s), submit to read-back`,
-    `TypeScript loop:  ${seconds(record.cpuSeconds)} for all ${samples} queries (CpuSearch, float64), ${extrapolated}`,
+    `adapter:          ${record.adapter}; load average ${record.loadAverage.toFixed(2)} at the start`,
+    `GPU (GpuSearch):  ${seconds(record.gpuSeconds)} for all ${samples} queries, median of ${record.gpuRuns} run(s), ` +
+      `submit to read-back (process CPU time ${seconds(record.gpuProcessCpuSeconds)})`,
+    `TypeScript loop:  ${seconds(record.cpuSeconds)} for all ${samples} queries (CpuSearch, float64), ${extrapolated} ` +
+      `(process CPU time ${seconds(record.cpuProcessCpuSeconds)})`,
     `ratio TS / GPU:   ${record.speedup.toFixed(2)}× (above 1: the GPU is faster)`,
     `agreement:        ${record.identicalLists} of ${record.cpuQueries} timed queries list the same ${k} indices on both; ` +
       `largest similarity difference at one list position ${record.maxSimilarityDifference.toExponential(1)}`,

@@ -11,8 +11,10 @@
 // kernel does, because one load per multiply-add left the scan memory-bound.
 // For each query it keeps a sorted nearest list and a sorted farthest list in
 // private memory. The bar a row must pass, the last entry of a full list, is
-// held apart from the list, and one vec4 comparison with it per query and
-// list rules out most blocks, so the common case reads no list at all.
+// held apart from the list in one vec4 per list, a lane per query, so one
+// comparison of the block's best similarities with it rules out most blocks
+// and the common case reads no list at all. That lane layout is why
+// QUERIES_PER_INVOCATION must stay 4.
 // There is no workgroup memory and no barrier: SwiftShader runs barrier-free
 // kernels fastest, and per-invocation lists need no cooperation. The merge
 // pass reads partitions × page_k entries per query, so the host picks
@@ -112,8 +114,17 @@ var<private> list_index: array<array<array<u32, MAX_K>, QUERIES_PER_INVOCATION>,
 var<private> list_count: array<array<u32, QUERIES_PER_INVOCATION>, 2>;
 // The entry a row must come before to enter a list: a sentinel that every
 // row beats until the list is full, then the list's last entry.
-var<private> bar_similarity: array<array<f32, QUERIES_PER_INVOCATION>, 2>;
-var<private> bar_index: array<array<u32, QUERIES_PER_INVOCATION>, 2>;
+// Held as one vector per list, so one comparison tests all queries of the block.
+var<private> bar_similarity: array<vec4<f32>, 2>;
+var<private> bar_index: array<vec4<u32>, 2>;
+
+fn max4(v: vec4<f32>) -> f32 {
+  return max(max(v.x, v.y), max(v.z, v.w));
+}
+
+fn min4(v: vec4<f32>) -> f32 {
+  return min(min(v.x, v.y), min(v.z, v.w));
+}
 
 // Whether (s, i) comes before (t, j) in list `list`: nearest (0) sorts by
 // similarity descending, farthest (1) ascending, and ties by the lower index.
@@ -204,7 +215,8 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>) {
     for (var list = 0u; list < 2u; list++) {
       cursor_index[list][qi] = 0u;
       list_count[list][qi] = 0u;
-      bar_similarity[list][qi] = -cursor_similarity[list][qi];
+      // A query that does not search gets a bar no row passes.
+      bar_similarity[list][qi] = select(cursor_similarity[list][qi], -cursor_similarity[list][qi], searching[qi]);
       bar_index[list][qi] = NONE;
       if (params.page > 0u && want[list]) {
         let cursor = cursors[q * lists_per_query + slot[list]];
@@ -241,21 +253,22 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>) {
       }
     }
 
-    for (var qi = 0u; qi < QUERIES_PER_INVOCATION; qi++) {
-      if (!searching[qi]) {
+    // The best similarity of the block for each query, against the bars: one
+    // comparison per list rules out most blocks once the lists are full.
+    let highest = vec4<f32>(max4(similarity[0]), max4(similarity[1]), max4(similarity[2]), max4(similarity[3]));
+    let lowest = vec4<f32>(min4(similarity[0]), min4(similarity[1]), min4(similarity[2]), min4(similarity[3]));
+    let reach = array<bool, 2>(
+      want[0] && any(highest >= bar_similarity[0]),
+      want[1] && any(lowest <= bar_similarity[1]),
+    );
+    for (var list = 0u; list < 2u; list++) {
+      if (!reach[list]) {
         continue;
       }
-      for (var list = 0u; list < 2u; list++) {
-        // One vector comparison with the bar rules out most blocks: a row
-        // that is not at least as good as the bar cannot enter the list.
-        let bar = vec4<f32>(bar_similarity[list][qi]);
-        let candidate = select(similarity[qi] <= bar, similarity[qi] >= bar, list == 0u);
-        if (!want[list] || !any(candidate)) {
-          continue;
-        }
+      for (var qi = 0u; qi < QUERIES_PER_INVOCATION; qi++) {
         for (var ri = 0u; ri < ROWS_PER_STEP; ri++) {
           let s = similarity[qi][ri];
-          if (candidate[ri] && usable[ri] && row[ri] != own_row[qi] &&
+          if (usable[ri] && row[ri] != own_row[qi] &&
               before(list, cursor_similarity[list][qi], cursor_index[list][qi], s, row[ri])) {
             offer(list, qi, s, row[ri]);
           }

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import { vulkanDriverEnv } from '../../scripts/machine.js';
 import { requestDevice } from '../gpu/device.ts';
 import { parseNpyFloat32, type Float32Matrix } from './search-npy.ts';
 
@@ -58,10 +59,12 @@ let dawn: GPU | undefined;
  * Creates a device on Dawn through the `webgpu` package.
  *
  * TODO: replace with createNodeDevice() of the CLI's node-gpu module, which
- * also finds SwiftShader by itself and explains a missing adapter.
+ * also explains a missing adapter.
  */
 async function createDevice(): Promise<GPUDevice> {
   if (!dawn) {
+    // The Vulkan loader reads this when Dawn creates its instance, so it is set first.
+    Object.assign(process.env, vulkanDriverEnv(process.env));
     const { create, globals } = await import('webgpu');
     Object.assign(globalThis, globals);
     dawn = create([]) as GPU;

@@ -52,8 +52,8 @@ export async function searchCommand(args: string[], host: SearchHost = nodeSearc
     host.print(HELP);
     return;
   }
-  if (!values.model) throw new Error('--model DIR is required: the folder catlab train wrote');
-  if (!values.query) throw new Error('--query is required: a row index of W or an image file');
+  if (!values.model) throw new Error('--model DIR is missing; give the folder that catlab train wrote');
+  if (!values.query) throw new Error('--query is missing; give a row index of W or an image file');
   const k = parseK(values.k);
 
   const model = await loadModel(values.model, host);

@@ -66,7 +66,7 @@ export interface SearchEngine {
   readonly rank: number;
   /** Rows of W that are all zeros (below 2⁻¹²⁶ in magnitude), ascending; never part of a result. */
   readonly zeroRows: readonly number[];
-  /** Rows of W holding NaN or ±Infinity, ascending; never part of a result. */
+  /** Rows of W containing NaN or ±Infinity, ascending; never part of a result. */
   readonly nonFiniteRows: readonly number[];
   search(queries: Queries, options: SearchOptions): Promise<SearchResult[]>;
   allPairs(options: { k: number }): Promise<AllPairsResult>;

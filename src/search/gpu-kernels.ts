@@ -51,24 +51,6 @@ export const SEARCH_MERGE: KernelDescription = {
   bindings: ['uniform', 'read-only-storage', 'storage', 'storage'],
 };
 
-/**
- * Select workgroup on adapters that run on the CPU. Measured with Dawn on
- * SwiftShader (2 shared cores): all-pairs top-10 over 2048 × 50 took 2–5 s
- * with 8 × 8 workgroups and 0.1–0.4 s with 4 × 1. Each invocation keeps
- * 4 KiB of lists in private memory, and SwiftShader runs a workgroup on one
- * thread, so 64 invocations probably overflow the core's caches.
- */
-export const SELECT_WORKGROUP_ON_CPU: readonly [number, number] = [4, 1];
-
-/** Tells whether the device's adapter runs on the CPU: a fallback adapter, SwiftShader or Mesa's llvmpipe. */
-export function runsOnCpu(device: GPUDevice): boolean {
-  // Browsers before GPUDevice.adapterInfo existed leave it undefined.
-  const info = (device as { adapterInfo?: GPUAdapterInfo & { isFallbackAdapter?: boolean } }).adapterInfo;
-  if (!info) return false;
-  const name = `${info.vendor} ${info.architecture} ${info.device} ${info.description}`;
-  return info.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe/i.test(name);
-}
-
 /** Maximum list length one invocation keeps, read from the WGSL: the page size of k. */
 export const MAX_K = wgslConstant(selectSource, 'MAX_K');
 if (wgslConstant(mergeSource, 'MAX_K') !== MAX_K) {
@@ -139,15 +121,12 @@ export class SearchKernels {
   private readonly selectKernel: Kernel;
   private readonly mergeKernel: Kernel;
 
-  /**
-   * Builds the pipelines. The select workgroup is SEARCH_SELECT's on GPUs and
-   * SELECT_WORKGROUP_ON_CPU on CPU adapters, unless `selectWorkgroupSize` sets it.
-   */
+  /** Builds the pipelines; `selectWorkgroupSize` replaces SEARCH_SELECT's workgroup. */
   constructor(
     private readonly device: GPUDevice,
-    selectWorkgroupSize?: readonly [number, number],
+    selectWorkgroupSize: readonly [number, number] = SEARCH_SELECT.workgroupSize,
   ) {
-    const size = selectWorkgroupSize ?? (runsOnCpu(device) ? SELECT_WORKGROUP_ON_CPU : SEARCH_SELECT.workgroupSize);
+    const size = selectWorkgroupSize;
     this.selectDescription = { ...SEARCH_SELECT, workgroupSize: size };
     this.normalizeKernel = createKernel(device, SEARCH_NORMALIZE);
     this.selectKernel = createKernel(device, this.selectDescription, {}, `${size[0]}x${size[1]}`);

@@ -26,18 +26,26 @@ import {
   type SearchResult,
 } from './engine.ts';
 import { ENTRY_BYTES, listCount, NONE, QuerySource, SearchKernels, unitStride, type ListChoice } from './gpu-kernels.ts';
-import { planChain, type ChainOptions } from './gpu-plan.ts';
+import { planChain, type ChainOptions, type ChainPlan } from './gpu-plan.ts';
 import { rowProblem } from './reference.ts';
 
 export interface GpuSearchOptions extends ChainOptions {
   /** Label prefix of every GPU object; default `search`. */
   label?: string;
-  /** Workgroup of the select kernel; by default chosen for a GPU or a CPU adapter (see SearchKernels). */
+  /** Workgroup of the select kernel; default SEARCH_SELECT's. Tests vary it to check the dispatch sizing. */
   selectWorkgroupSize?: readonly [number, number];
 }
 
 /** Flag values of shaders/search_normalize.wgsl. */
 const FLAG_PROBLEMS: readonly (RowProblem | undefined)[] = [undefined, 'zero', 'non-finite'];
+
+/** Buffers the select pass reads queries from, and the dispatches that fill them first. */
+interface QueryBuffers {
+  vectors: GPUBuffer;
+  flags: GPUBuffer;
+  rows: GPUBuffer;
+  dispatches: Dispatch[];
+}
 
 /** Source of the queries of one chain. */
 type QueryInput =
@@ -93,7 +101,7 @@ export class GpuSearch implements SearchEngine {
 
   /**
    * Normalises the rows of W once for all later searches. `W` is the
-   * row-major `samples × rank` matrix, or a GPU buffer holding it (with
+   * row-major `samples × rank` matrix, or a GPU buffer containing it (with
    * STORAGE usage), which the search reads in place and never writes.
    */
   static async create(
@@ -233,10 +241,11 @@ export class GpuSearch implements SearchEngine {
     try {
       const bytes = await withGpuErrors(this.device, label, () => {
         const queryBuffers = this.queryBuffers(res, input, label);
-        const tileQueries = plan.tileQueries;
-        const partials = res.storage(`${label}/partials`, plan.partialBytes);
-        const cursors = res.storage(`${label}/cursors`, tileQueries * listsPerQuery * ENTRY_BYTES);
-        const results = res.storage(`${label}/results`, tileQueries * plan.resultBytesPerQuery);
+        const scratch = {
+          partials: res.storage(`${label}/partials`, plan.partialBytes),
+          cursors: res.storage(`${label}/cursors`, plan.tileQueries * listsPerQuery * ENTRY_BYTES),
+          results: res.storage(`${label}/results`, plan.tileQueries * plan.resultBytesPerQuery),
+        };
         const readBack = res.buffer(
           `${label}/read-back`,
           input.count * plan.resultBytesPerQuery,
@@ -246,38 +255,13 @@ export class GpuSearch implements SearchEngine {
         const encoder = this.device.createCommandEncoder({ label });
         for (const [t, tile] of plan.tiles.entries()) {
           const tileLabel = `${label}/tile[${tile.offset}:${tile.offset + tile.count}]`;
-          const dispatches: Dispatch[] = t === 0 ? queryBuffers.dispatches : [];
-          let pageOffset = 0;
-          for (const [page, pageK] of plan.pageSizes.entries()) {
-            const pageLabel = `${tileLabel}/page${page}`;
-            const common = { queries: tile.count, partitions: plan.partitions, pageK, lists, partials, cursors };
-            dispatches.push(
-              this.kernels.select(
-                res,
-                {
-                  ...common,
-                  corpus: this.unit,
-                  corpusFlags: this.flags,
-                  corpusRows: this.samples,
-                  rank: this.rank,
-                  queryVectors: queryBuffers.vectors,
-                  queryFlags: queryBuffers.flags,
-                  queryRows: queryBuffers.rows,
-                  querySource: input.source,
-                  queryOffset: tile.offset,
-                  page,
-                },
-                `${pageLabel}/select`,
-              ),
-              this.kernels.merge(res, { ...common, kTotal, pageOffset, results }, `${pageLabel}/merge`),
-            );
-            pageOffset += pageK;
-          }
+          const dispatches = t === 0 ? [...queryBuffers.dispatches] : [];
+          dispatches.push(...this.tileDispatches(res, plan, tile, input.source, queryBuffers, scratch, lists, kTotal, tileLabel));
           const pass = encoder.beginComputePass({ label: tileLabel });
           encodeDispatches(pass, dispatches);
           pass.end();
           const tileBytes = tile.count * plan.resultBytesPerQuery;
-          encoder.copyBufferToBuffer(results, 0, readBack, tile.offset * plan.resultBytesPerQuery, tileBytes);
+          encoder.copyBufferToBuffer(scratch.results, 0, readBack, tile.offset * plan.resultBytesPerQuery, tileBytes);
         }
         this.device.queue.submit([encoder.finish()]);
         return mapAndCopy(readBack);
@@ -288,12 +272,47 @@ export class GpuSearch implements SearchEngine {
     }
   }
 
-  /** The buffers the select pass reads queries from, and the dispatches that fill them. */
-  private queryBuffers(
+  /** Records the select and merge dispatch of every page of k for one query tile. */
+  private tileDispatches(
     res: GpuResources,
-    input: QueryInput,
-    label: string,
-  ): { vectors: GPUBuffer; flags: GPUBuffer; rows: GPUBuffer; dispatches: Dispatch[] } {
+    plan: ChainPlan,
+    tile: { offset: number; count: number },
+    querySource: QuerySource,
+    queryBuffers: QueryBuffers,
+    scratch: { partials: GPUBuffer; cursors: GPUBuffer; results: GPUBuffer },
+    lists: ListChoice,
+    kTotal: number,
+    tileLabel: string,
+  ): Dispatch[] {
+    const dispatches: Dispatch[] = [];
+    let pageOffset = 0;
+    for (const [page, pageK] of plan.pageSizes.entries()) {
+      const pageLabel = `${tileLabel}/page${page}`;
+      const common = { queries: tile.count, partitions: plan.partitions, pageK, lists, ...scratch };
+      const select = {
+        ...common,
+        corpus: this.unit,
+        corpusFlags: this.flags,
+        corpusRows: this.samples,
+        rank: this.rank,
+        queryVectors: queryBuffers.vectors,
+        queryFlags: queryBuffers.flags,
+        queryRows: queryBuffers.rows,
+        querySource,
+        queryOffset: tile.offset,
+        page,
+      };
+      dispatches.push(
+        this.kernels.select(res, select, `${pageLabel}/select`),
+        this.kernels.merge(res, { ...common, kTotal, pageOffset }, `${pageLabel}/merge`),
+      );
+      pageOffset += pageK;
+    }
+    return dispatches;
+  }
+
+  /** Creates the buffers the select pass reads queries from. */
+  private queryBuffers(res: GpuResources, input: QueryInput, label: string): QueryBuffers {
     if (input.source === QuerySource.vectors) {
       const stride = unitStride(this.rank);
       const fix = 'Search fewer query vectors at a time.';
@@ -355,7 +374,7 @@ function checkWBuffer(buffer: GPUBuffer, samples: number, rank: number): void {
 }
 
 /** Runs `work` inside validation and out-of-memory error scopes and throws the first error they caught. */
-async function withGpuErrors<T>(device: GPUDevice, what: string, work: () => T | Promise<T>): Promise<T> {
+async function withGpuErrors<T>(device: GPUDevice, operation: string, work: () => T | Promise<T>): Promise<T> {
   device.pushErrorScope('validation');
   device.pushErrorScope('out-of-memory');
   let result: T | Promise<T>;
@@ -365,7 +384,7 @@ async function withGpuErrors<T>(device: GPUDevice, what: string, work: () => T |
     const outOfMemory = await device.popErrorScope();
     const invalid = await device.popErrorScope();
     const error = outOfMemory ?? invalid;
-    if (error) throw new Error(`${what} failed on the GPU: ${error.message}`);
+    if (error) throw new Error(`${operation} failed on the GPU: ${error.message}`);
   }
   return result;
 }

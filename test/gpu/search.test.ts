@@ -140,7 +140,7 @@ describe('search top-k and bottom-k', () => {
     for (const row of zeros) zeroRow(W, rank, row);
     const queries = [17, 1, 128, 255];
     separate(W, 257, rank, () => queries, 300, { fixed: new Set(zeros) });
-    const search = await GpuSearch.create(gpu.device, W, 257, rank);
+    const search = await GpuSearch.create(gpu.device, W, 257, rank, { rowsPerPartition: 50 });
     try {
       expect(search.zeroRows).toEqual(zeros);
       const results = await search.search(queries, { k: 300, dissimilar: true });
@@ -175,7 +175,7 @@ describe('search top-k and bottom-k', () => {
     const W = sparseRows(500, 50, 23);
     const queries = spreadRows(7, 500);
     separate(W, 500, 50, () => queries, 150);
-    await compareSearch(W, 500, 50, queries, 150);
+    await compareSearch(W, 500, 50, queries, 150, { rowsPerPartition: 100 });
   });
 
   it('top-k 500x50 corpus, 7 queries, k 64 over 32 partitions of 16 rows', async () => {
@@ -185,11 +185,11 @@ describe('search top-k and bottom-k', () => {
     await compareSearch(W, 500, 50, queries, 64, { rowsPerPartition: 16 });
   });
 
-  it('top-k 500x50 corpus, 33 queries, k 10, 8x8 select workgroups', async () => {
+  it('top-k 500x50 corpus, 33 queries, k 10, 3x2 select workgroups', async () => {
     const W = sparseRows(500, 50, 31);
     const queries = spreadRows(33, 500);
     separate(W, 500, 50, () => queries, 10);
-    await compareSearch(W, 500, 50, queries, 10, { selectWorkgroupSize: [8, 8] });
+    await compareSearch(W, 500, 50, queries, 10, { selectWorkgroupSize: [3, 2], rowsPerPartition: 40 });
   });
 
   it('top-k 63x50 corpus with every row zero, k 8', async () => {
@@ -205,7 +205,7 @@ describe('search top-k and bottom-k', () => {
 });
 
 describe('search all-pairs', () => {
-  it('all-pairs 500x50, k 10, query tiles of 64', async () => {
+  it('all-pairs 500x50, k 10, query tiles of 64, 8 partitions', async () => {
     const rank = 50;
     const W = sparseRows(500, rank, 37);
     const zeros = [3, 250];
@@ -215,7 +215,7 @@ describe('search all-pairs', () => {
 
     const search = await GpuSearch.create(gpu.device, W, 500, rank);
     try {
-      const actual = await search.allPairs({ k: 10, maxQueriesPerTile: 64 });
+      const actual = await search.allPairs({ k: 10, maxQueriesPerTile: 64, rowsPerPartition: 64 });
       const expected = referenceAllPairs(W, 500, rank, 10);
       expect([...actual.counts]).toEqual([...expected.counts]);
       expect([...actual.indices]).toEqual([...expected.indices]);

@@ -101,7 +101,7 @@ describe('catlab search', () => {
     await expect(searchCommand(['--model', 'model', '--query', '4'], host)).rejects.toThrow(/row 4 of W is all zeros/);
     await expect(searchCommand(['--model', 'model', '--query', '6'], host)).rejects.toThrow(/rows run from 0 to 5/);
     await expect(searchCommand(['--model', 'model', '--query', '1', '-k', '0'], host)).rejects.toThrow(/-k 0 is invalid/);
-    await expect(searchCommand(['--query', '1'], host)).rejects.toThrow(/--model DIR is required/);
+    await expect(searchCommand(['--query', '1'], host)).rejects.toThrow(/--model DIR is missing/);
   });
 
   it('search rejects a black image and a manifest that does not match W', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CpuSearch } from '../../src/search/cpu-search.ts';
 import { isNearDuplicate, type Queries } from '../../src/search/engine.ts';
 import { MAX_K } from '../../src/search/gpu-kernels.ts';
-import { planChain } from '../../src/search/gpu-plan.ts';
+import { MIN_ROWS_PER_PARTITION, planChain } from '../../src/search/gpu-plan.ts';
 import { projectOntoH } from '../../src/search/project.ts';
 import { referenceAllPairs, referenceSearch, rowProblem, unitRows } from '../../src/search/reference.ts';
 
@@ -139,7 +139,7 @@ describe('search chain plan', () => {
   it('plan 15747x50 all-pairs k 10 splits queries into tiles within 64 MiB', () => {
     const plan = planChain(15747, 15747, 10, 1, limits);
     expect(plan.pageSizes).toEqual([10]);
-    expect(plan.partitions).toBe(Math.ceil(15747 / 128));
+    expect(plan.partitions).toBe(Math.ceil(15747 / MIN_ROWS_PER_PARTITION));
     expect(plan.partialBytes).toBeLessThanOrEqual(64 << 20);
     expect(plan.tiles.reduce((sum, tile) => sum + tile.count, 0)).toBe(15747);
     expect(plan.tiles.every((tile, t) => t === 0 || tile.offset === plan.tiles[t - 1].offset + plan.tiles[t - 1].count)).toBe(true);
@@ -148,20 +148,21 @@ describe('search chain plan', () => {
   it('plan k 150 runs pages of MAX_K', () => {
     const plan = planChain(7, 500, 150, 2, limits);
     expect(plan.pageSizes).toEqual([MAX_K, MAX_K, 150 - 2 * MAX_K]);
-    expect(plan.partitions).toBe(Math.ceil(500 / (4 * MAX_K)));
+    expect(plan.partitions).toBe(Math.ceil(500 / Math.max(MIN_ROWS_PER_PARTITION, 4 * MAX_K)));
   });
 
   it('plan honours maxQueriesPerTile and a small binding limit', () => {
     expect(planChain(500, 500, 10, 1, limits, { maxQueriesPerTile: 64 }).tiles.length).toBe(8);
     const small = { ...limits, maxStorageBufferBindingSize: 4096 };
-    const plan = planChain(500, 500, 10, 1, small);
+    const plan = planChain(500, 500, 10, 1, small, { rowsPerPartition: 125 });
+    expect(plan.partitions).toBe(4);
     expect(plan.partialBytes).toBeLessThanOrEqual(4096);
     expect(plan.tileQueries).toBe(Math.floor(4096 / (4 * 10 * 8)));
   });
 
   it('plan rejects a query whose lists exceed the binding limit', () => {
     const tiny = { ...limits, maxStorageBufferBindingSize: 256 };
-    expect(() => planChain(1, 500, 64, 2, tiny)).toThrow(/one query needs 2\.0 KiB of scratch for k = 64, more than the 256 B allowed/);
+    expect(() => planChain(1, 500, 64, 2, tiny, { rowsPerPartition: 250 })).toThrow(/one query needs 2\.0 KiB of scratch for k = 64, more than the 256 B allowed/);
   });
 });
 

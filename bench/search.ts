@@ -13,7 +13,7 @@ import { realpathSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { vulkanDriverEnv } from '../scripts/machine.js';
+import { nodeGpu } from './node-gpu.ts';
 import { adapterName, requestDevice, type AdapterSummary } from '../src/gpu/device.ts';
 import { CpuSearch } from '../src/search/cpu-search.ts';
 import { GpuSearch } from '../src/search/gpu-search.ts';
@@ -217,12 +217,7 @@ async function main(): Promise<void> {
     return parsed;
   };
 
-  // Dawn shuts down when the object create() returns is garbage collected, so `gpu` stays in scope.
-  Object.assign(process.env, vulkanDriverEnv());
-  const { create, globals } = await import('webgpu');
-  Object.assign(globalThis, globals);
-  const gpu = create([]) as GPU;
-  const { device, adapterInfo } = await requestDevice(gpu);
+  const { device, adapterInfo } = await requestDevice(nodeGpu());
   try {
     const record = await benchSearch(device, adapterInfo, {
       samples: integer('samples', values.samples),

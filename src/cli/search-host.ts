@@ -3,11 +3,18 @@
  * Tests pass their own host; the command uses nodeSearchHost.
  */
 import { readFile } from 'node:fs/promises';
-import jpeg from 'jpeg-js';
-import { PNG } from 'pngjs';
-import { vulkanDriverEnv } from '../../scripts/machine.js';
-import { requestDevice } from '../gpu/device.ts';
-import { parseNpyFloat32, type Float32Matrix } from './search-npy.ts';
+import { createNodeDecoder } from '../data/decode-node.ts';
+import { ImageDecodeError } from '../data/image.ts';
+import { toGrayRow } from '../data/pack.ts';
+import { readUserNpy } from './files.ts';
+import { createNodeDevice } from './node-gpu.ts';
+
+/** A row-major float32 matrix read from a .npy file. */
+export interface Float32Matrix {
+  rows: number;
+  cols: number;
+  data: Float32Array;
+}
 
 export interface SearchHost {
   /** Reads a 2-D float32 .npy file. */
@@ -23,60 +30,37 @@ export interface SearchHost {
   warn(line: string): void;
 }
 
-/**
- * Decodes a JPEG or PNG file to grayscale with Pillow's `convert('L')`
- * weights, L = (19595·R + 38470·G + 7471·B + 0x8000) >> 16.
- *
- * TODO: replace with the decoder and resize of src/data (createNodeDecoder
- * and toGrayRow), which also resize to the model's size as `catlab pack`
- * does. Until then an image must already be `width × height`.
- */
+/** Decodes an image and converts it to the model's gray size exactly as `catlab pack` packs a file. */
 async function loadGrayImage(path: string, width: number, height: number): Promise<Uint8Array> {
-  const bytes = await readFile(path);
-  const isPng = bytes.subarray(0, 4).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47]));
-  const isJpeg = bytes[0] === 0xff && bytes[1] === 0xd8;
-  if (!isPng && !isJpeg) throw new Error(`${path} is neither a JPEG nor a PNG file`);
-  const image = isPng ? PNG.sync.read(bytes) : jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
-  if (image.width !== width || image.height !== height) {
-    throw new Error(
-      `${path} is ${image.width} × ${image.height} pixels, but the model was trained on ${width} × ${height}; ` +
-        `resize it to ${width} × ${height} first`,
-    );
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(path));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`query image not found: ${path}`);
+    throw error;
   }
-  const gray = new Uint8Array(width * height);
-  for (let i = 0; i < gray.length; i++) {
-    const [r, g, b] = [image.data[4 * i], image.data[4 * i + 1], image.data[4 * i + 2]];
-    gray[i] = (19595 * r + 38470 * g + 7471 * b + 0x8000) >>> 16;
+  try {
+    return toGrayRow(await createNodeDecoder().decode(bytes, path), width, height);
+  } catch (error) {
+    if (error instanceof ImageDecodeError) throw new Error(`query image ${path} is unreadable: ${error.message}`);
+    throw error;
   }
-  return gray;
 }
 
-// Dawn shuts down when the object create() returns is garbage collected,
-// crashing devices still in use, so it lives as long as the module.
-let dawn: GPU | undefined;
-
-/**
- * Creates a device on Dawn through the `webgpu` package.
- *
- * TODO: replace with createNodeDevice() of the CLI's node-gpu module, which
- * also explains a missing adapter.
- */
-async function createDevice(): Promise<GPUDevice> {
-  if (!dawn) {
-    // The Vulkan loader reads this when Dawn creates its instance, so it is set first.
-    Object.assign(process.env, vulkanDriverEnv(process.env));
-    const { create, globals } = await import('webgpu');
-    Object.assign(globalThis, globals);
-    dawn = create([]) as GPU;
+/** Reads a 2-D float32 .npy file of the model. */
+async function readMatrix(path: string): Promise<Float32Matrix> {
+  const array = await readUserNpy(path, 'model file');
+  if (array.dtype !== 'float32') {
+    throw new Error(`${path} is ${array.dtype}; the model's W.npy and H.npy are float32, as \`catlab train\` writes them`);
   }
-  return (await requestDevice(dawn)).device;
+  return { rows: array.shape[0], cols: array.shape[1], data: array.data as Float32Array };
 }
 
 export const nodeSearchHost: SearchHost = {
-  readMatrix: async (path) => parseNpyFloat32(new Uint8Array(await readFile(path)), path),
+  readMatrix,
   readText: (path) => readFile(path, 'utf8'),
   loadGrayImage,
-  createDevice,
+  createDevice: async () => (await createNodeDevice()).device,
   print: (line) => process.stdout.write(`${line}\n`),
   warn: (line) => process.stderr.write(`${line}\n`),
 };

@@ -9,7 +9,7 @@ import type { SearchEngine } from '../search/engine.ts';
 import { GpuSearch } from '../search/gpu-search.ts';
 import { projectOntoH } from '../search/project.ts';
 import { nodeSearchHost, type SearchHost } from './search-host.ts';
-import type { Float32Matrix } from './search-npy.ts';
+import type { Float32Matrix } from './search-host.ts';
 
 const HELP = `usage: catlab search --model DIR --query INDEX|IMAGE [-k 8] [--dissimilar] [--gpu]
 

@@ -1,41 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { searchCommand } from '../../src/cli/search.ts';
-import type { SearchHost } from '../../src/cli/search-host.ts';
-import { parseNpyFloat32, type Float32Matrix } from '../../src/cli/search-npy.ts';
+import type { Float32Matrix, SearchHost } from '../../src/cli/search-host.ts';
 import { referenceSearch } from '../../src/search/reference.ts';
-
-/** Encodes a float32 matrix as a version 1.0 .npy file, header padded to 64 bytes as NumPy pads it. */
-function npyBytes(rows: number, cols: number, data: Float32Array, descr = '<f4', major = 1): Uint8Array {
-  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${rows}, ${cols}), }`;
-  const preamble = major === 1 ? 10 : 12;
-  header += ' '.repeat(63 - ((preamble + header.length) % 64)) + '\n';
-  const bytes = new Uint8Array(preamble + header.length + data.byteLength);
-  bytes.set([0x93, ...Array.from('NUMPY', (c) => c.charCodeAt(0)), major, 0]);
-  const view = new DataView(bytes.buffer);
-  if (major === 1) view.setUint16(8, header.length, true);
-  else view.setUint32(8, header.length, true);
-  bytes.set(Array.from(header, (c) => c.charCodeAt(0)), preamble);
-  bytes.set(new Uint8Array(data.buffer), preamble + header.length);
-  return bytes;
-}
-
-describe('parseNpyFloat32', () => {
-  it('npy reads a 3x2 float32 array in versions 1 and 2', () => {
-    const data = new Float32Array([1, 2, 3, 4, 5.5, -6]);
-    for (const major of [1, 2]) {
-      const matrix = parseNpyFloat32(npyBytes(3, 2, data, '<f4', major), 'W.npy');
-      expect(matrix.rows).toBe(3);
-      expect(matrix.cols).toBe(2);
-      expect([...matrix.data]).toEqual([...data]);
-    }
-  });
-
-  it('npy rejects another dtype, a wrong length and a missing magic', () => {
-    expect(() => parseNpyFloat32(npyBytes(1, 1, new Float32Array(2), '<f8'), 'W.npy')).toThrow(/W.npy has dtype '<f8'/);
-    expect(() => parseNpyFloat32(npyBytes(2, 2, new Float32Array(3)), 'W.npy')).toThrow(/2 × 2 float32 \(16 bytes of data\) but contains 12 bytes of data/);
-    expect(() => parseNpyFloat32(new Uint8Array(16), 'W.npy')).toThrow(/W.npy is not a .npy file/);
-  });
-});
 
 /** Builds a model of 6 samples, rank 3 and 2 × 2 images, with row 4 all zeros. */
 function fakeModel() {

@@ -12,6 +12,17 @@ const GPU_TEST_TIMEOUT_MS = 300_000;
 // Playwright drives the page for minutes on SwiftShader; the e2e tests get as long.
 const E2E_TEST_TIMEOUT_MS = 240_000;
 
+/** Vitest browser mode in headless Chromium with WebGPU, on 127.0.0.1 (a secure context). */
+const headlessChromium = {
+  enabled: true,
+  headless: true,
+  api: { host: '127.0.0.1' },
+  provider: playwright({
+    launchOptions: { executablePath: findChromium() ?? undefined, args: chromiumArgs },
+  }),
+  instances: [{ browser: 'chromium' as const }],
+};
+
 export default defineConfig({
   server: { host: '127.0.0.1' },
   // scripts/start.js sets CATLAB_DATA from `npm start -- --data PATH`.
@@ -54,15 +65,7 @@ export default defineConfig({
           testTimeout: GPU_TEST_TIMEOUT_MS,
           hookTimeout: GPU_TEST_TIMEOUT_MS,
           maxWorkers: 1,
-          browser: {
-            enabled: true,
-            headless: true,
-            api: { host: '127.0.0.1' },
-            provider: playwright({
-              launchOptions: { executablePath: findChromium() ?? undefined, args: chromiumArgs },
-            }),
-            instances: [{ browser: 'chromium' }],
-          },
+          browser: headlessChromium,
         },
       },
       {
@@ -72,15 +75,7 @@ export default defineConfig({
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
           testTimeout: 60_000,
-          browser: {
-            enabled: true,
-            headless: true,
-            api: { host: '127.0.0.1' },
-            provider: playwright({
-              launchOptions: { executablePath: findChromium() ?? undefined, args: chromiumArgs },
-            }),
-            instances: [{ browser: 'chromium' }],
-          },
+          browser: headlessChromium,
         },
       },
       {

@@ -182,3 +182,11 @@ function startsWithAscii(bytes: Uint8Array, offset: number, text: string): boole
   }
   return true;
 }
+
+/** Returns `maxPixels`, DEFAULT_MAX_PIXELS when absent, after checking it is a positive integer. */
+export function checkMaxPixels(maxPixels = DEFAULT_MAX_PIXELS): number {
+  if (!Number.isInteger(maxPixels) || maxPixels < 1) {
+    throw new RangeError(`maxPixels ${maxPixels} is invalid; use a positive integer number of pixels`);
+  }
+  return maxPixels;
+}

@@ -11,12 +11,13 @@ import { createNmfInputs, type NmfInputs } from './nmf-inputs.ts';
 import { nodeGpu } from './node-gpu.ts';
 import { parseBenchOptions, USAGE, type BenchOptions } from './options.ts';
 import { productsSection } from './products-section.ts';
+import { searchSection } from './search-section.ts';
 import { describeRun, formatAdapter, formatHeader, formatSection, writeJson } from './report.ts';
 import type { BenchContext, Section } from './section.ts';
 import { chooseShape } from './shapes.ts';
 import { startTfjs, type TfjsRuntime } from './tfjs.ts';
 
-const SECTIONS: Section[] = [productsSection, muSection];
+const SECTIONS: Section[] = [productsSection, muSection, searchSection];
 
 async function main(options: BenchOptions): Promise<void> {
   const gpu = nodeGpu();

@@ -84,7 +84,19 @@ async function loadNpyInput(path: string, limit?: number): Promise<PackResult> {
   const side = Math.round(Math.sqrt(features));
   const [width, height] = packed?.width && packed.height && packed.width * packed.height === features ? [packed.width, packed.height] : side * side === features ? [side, side] : [features, 1];
   const files = packed?.files && packed.files.length === allSamples ? packed.files.slice(0, samples) : Array.from({ length: samples }, (_, i) => `row ${i}`);
-  return { matrix, manifest: { source: path, files, skipped: packed?.skipped ?? [], width, height, samples, features } };
+  // The skip list and resize counts describe the whole pack, before any --limit. Missing ones become an empty list and zeros.
+  const manifest: Manifest = {
+    source: path,
+    files,
+    skipped: packed?.skipped ?? [],
+    width,
+    height,
+    samples,
+    features,
+    resizedFiles: packed?.resizedFiles ?? 0,
+    aspectChangedFiles: packed?.aspectChangedFiles ?? 0,
+  };
+  return { matrix, manifest };
 }
 
 async function readSiblingManifest(npyPath: string): Promise<Partial<Manifest> | undefined> {

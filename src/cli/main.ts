@@ -4,6 +4,7 @@
  */
 import { UsageError } from './args.ts';
 import { packCommand } from './pack.ts';
+import { searchCommand } from './search.ts';
 import { trainCommand } from './train.ts';
 
 const USAGE = `usage: catlab <command> [options]
@@ -21,11 +22,17 @@ commands:
       for any β-divergence, or coordinate descent) and write W.npy, H.npy,
       history.json and manifest.json to DIR.
 
+  search --model DIR --query INDEX|IMAGE [-k 8] [--dissimilar]
+      Print the samples whose rows of W are most similar (by cosine) to the
+      query's, as JSON lines {index, file, similarity}. An image query is
+      projected onto H first.
+
 Run 'catlab <command> --help' for a command's options.`;
 
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   pack: packCommand,
   train: trainCommand,
+  search: searchCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,5 +1,5 @@
 import {
-  DEFAULT_MAX_PIXELS,
+  checkMaxPixels,
   ImageDecodeError,
   checkPixelLimit,
   requireImageFormat,
@@ -29,10 +29,7 @@ export interface BrowserDecoderOptions {
  * transparent areas pack differently in the two hosts.
  */
 export function createBrowserDecoder(options: BrowserDecoderOptions = {}): ImageDecoder {
-  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
-  if (!Number.isInteger(maxPixels) || maxPixels < 1) {
-    throw new RangeError(`maxPixels ${maxPixels} is invalid; use a positive integer number of pixels`);
-  }
+  const maxPixels = checkMaxPixels(options.maxPixels);
   return {
     async decode(bytes: Uint8Array): Promise<RgbaImage> {
       const format = requireImageFormat(bytes);

@@ -1,7 +1,7 @@
 import jpeg from 'jpeg-js';
 import pngjs from 'pngjs';
 import {
-  DEFAULT_MAX_PIXELS,
+  checkMaxPixels,
   ImageDecodeError,
   checkPixelLimit,
   requireImageFormat,
@@ -34,10 +34,7 @@ const JPEG_BYTES_PER_PIXEL = 24;
  * reads 16-bit RGB PNGs by their high byte rather than rounding.
  */
 export function createNodeDecoder(options: NodeDecoderOptions = {}): ImageDecoder {
-  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
-  if (!Number.isInteger(maxPixels) || maxPixels < 1) {
-    throw new RangeError(`maxPixels ${maxPixels} is invalid; use a positive integer number of pixels`);
-  }
+  const maxPixels = checkMaxPixels(options.maxPixels);
   return {
     async decode(bytes: Uint8Array): Promise<RgbaImage> {
       const format = requireImageFormat(bytes);

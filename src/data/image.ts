@@ -3,6 +3,7 @@
  * that decides which files are images. Both hosts read the same formats, so
  * one folder packs into the same matrix in either host.
  */
+import { formatCount } from './count.ts';
 
 /** A decoded image: `width · height` pixels, row-major, 4 bytes (R, G, B, A) a pixel. */
 export interface RgbaImage {
@@ -44,6 +45,9 @@ export type ImageFormat = 'jpeg' | 'png';
 /** Description of the readable formats, for messages. */
 export const READABLE_FORMATS = 'JPEG and PNG (recognised by their content, not their file extension)';
 
+/** Ending of the skip reasons for files that are not JPEG or PNG, so a summary of several reasons can drop the repeats. */
+export const READABLE_FORMATS_SUFFIX = `; catlab reads ${READABLE_FORMATS}`;
+
 /** Major brands of the ISO media `ftyp` box that mark HEIF and AVIF images, not videos. */
 const HEIF_BRANDS = ['heic', 'heix', 'hevc', 'heim', 'heis', 'mif1', 'msf1', 'avif', 'avis'];
 
@@ -62,6 +66,12 @@ const UNSUPPORTED_SIGNATURES: readonly { format: string; matches(bytes: Uint8Arr
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
+/**
+ * Leading bytes that are enough for `requireImageFormat` to reach the same
+ * verdict as on the whole file. The BMP check reads the most: it needs 26.
+ */
+export const FORMAT_SIGNATURE_BYTES = 32;
+
 /** Returns the format of an image file from its first bytes, or null when catlab cannot read it. */
 export function detectImageFormat(bytes: Uint8Array): ImageFormat | null {
   // Every JPEG starts with the SOI marker FF D8 followed by another marker's FF.
@@ -79,8 +89,8 @@ export function requireImageFormat(bytes: Uint8Array): ImageFormat {
   if (format) return format;
   if (bytes.length === 0) throw new ImageDecodeError('the file is empty');
   const known = UNSUPPORTED_SIGNATURES.find((signature) => signature.matches(bytes));
-  if (known) throw new ImageDecodeError(`${known.format} files are not supported; catlab reads ${READABLE_FORMATS}`);
-  throw new ImageDecodeError(`not an image; catlab reads ${READABLE_FORMATS}`);
+  if (known) throw new ImageDecodeError(`${known.format} files are not supported${READABLE_FORMATS_SUFFIX}`);
+  throw new ImageDecodeError(`not an image${READABLE_FORMATS_SUFFIX}`);
 }
 
 /**
@@ -93,7 +103,7 @@ export function checkRgbaImage(image: RgbaImage, name: string): void {
   }
   if (image.data.length !== image.width * image.height * 4) {
     throw new Error(
-      `Internal error: the decoder returned ${image.data.length} bytes for ${name}, ` +
+      `Internal error: the decoder returned ${formatCount(image.data.length, 'byte')} for ${name}, ` +
         `but a ${image.width}×${image.height} RGBA image has ${image.width * image.height * 4}`,
     );
   }
@@ -126,8 +136,8 @@ export function checkPixelLimit(bytes: Uint8Array, format: ImageFormat, maxPixel
   const size = readImageSize(bytes, format);
   if (size && size.width * size.height > maxPixels) {
     throw new ImageDecodeError(
-      `the image is ${size.width}×${size.height} = ${size.width * size.height} pixels, ` +
-        `over the limit of ${maxPixels} pixels; shrink it before packing`,
+      `the image is ${size.width}×${size.height} = ${formatCount(size.width * size.height, 'pixel')}, ` +
+        `over the limit of ${formatCount(maxPixels, 'pixel')}; shrink it before packing`,
     );
   }
 }
@@ -171,4 +181,12 @@ function startsWithAscii(bytes: Uint8Array, offset: number, text: string): boole
     if (bytes[offset + i] !== text.charCodeAt(i)) return false;
   }
   return true;
+}
+
+/** Returns `maxPixels`, DEFAULT_MAX_PIXELS when absent, after checking it is a positive integer. */
+export function checkMaxPixels(maxPixels = DEFAULT_MAX_PIXELS): number {
+  if (!Number.isInteger(maxPixels) || maxPixels < 1) {
+    throw new RangeError(`maxPixels ${maxPixels} is invalid; use a positive integer number of pixels`);
+  }
+  return maxPixels;
 }

@@ -8,6 +8,7 @@
  * the raw array data. The format is specified in NumPy's documentation of
  * `numpy.lib.format`.
  */
+import { formatCount } from './count.ts';
 import { NpyHeaderError, parseHeaderDict, type NpyHeader } from './npy-header.ts';
 
 /** Array data of the dtypes catlab reads: uint8, float32 and float64. */
@@ -55,7 +56,9 @@ export function encodeNpy(data: NpyData, shape: readonly [number, number]): Uint
     }
   }
   if (data.length !== rows * cols) {
-    throw new RangeError(`.npy data has ${data.length} values, but shape (${rows}, ${cols}) needs ${rows * cols}`);
+    throw new RangeError(
+      `.npy data has ${formatCount(data.length, 'value')}, but shape (${rows}, ${cols}) needs ${rows * cols}`,
+    );
   }
 
   const dtype = dtypeOf(data);
@@ -131,12 +134,16 @@ export function decodeNpy(bytes: Uint8Array, source = '.npy data'): NpyArray {
   if (found < expected) {
     throw npyError(
       source,
-      `the data is truncated: shape (${rows}, ${cols}) of ${header.descr} needs ${expected} bytes, found ${found}`,
+      `the data is truncated: shape (${rows}, ${cols}) of ${header.descr} needs ${formatCount(expected, 'byte')}, found ${found}`,
     );
   }
   if (found > expected) {
     const extra = found - expected;
-    throw npyError(source, `${extra} bytes follow the data of shape (${rows}, ${cols}); the file may be corrupt`);
+    const follow = extra === 1 ? 'follows' : 'follow';
+    throw npyError(
+      source,
+      `${formatCount(extra, 'byte')} ${follow} the data of shape (${rows}, ${cols}); the file may be corrupt`,
+    );
   }
 
   return { dtype, shape: [rows, cols], data: readValues(view, dataOffset, dtype, rows * cols) };

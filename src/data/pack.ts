@@ -5,7 +5,15 @@
  */
 import type { U8Matrix } from '../nmf/matrix.ts';
 import { toGrayscale } from './grayscale.ts';
-import { ImageDecodeError, READABLE_FORMATS, checkRgbaImage, type ImageDecoder, type RgbaImage } from './image.ts';
+import { formatCount } from './count.ts';
+import {
+  ImageDecodeError,
+  READABLE_FORMATS,
+  READABLE_FORMATS_SUFFIX,
+  checkRgbaImage,
+  type ImageDecoder,
+  type RgbaImage,
+} from './image.ts';
 import { sortNatural } from './natural-order.ts';
 import { resizeGray } from './resize.ts';
 
@@ -37,6 +45,10 @@ export interface Manifest {
   samples: number;
   /** Columns of V: `width · height` pixels of each image, row-major. */
   features: number;
+  /** Packed images whose decoded size was not `width × height`, so they were resized (stretched, never cropped or padded). */
+  resizedFiles: number;
+  /** Resized images whose aspect ratio differs from `width : height`, so their content looks stretched or squashed. */
+  aspectChangedFiles: number;
   /** Origin of the files: a path in Node, or a label chosen by the page in the browser. */
   source: string;
 }
@@ -46,12 +58,24 @@ export interface PackResult {
   manifest: Manifest;
 }
 
-/** Progress after each examined file. */
+/**
+ * Progress after each examined file. `files / totalFiles` is the fraction
+ * done for a progress bar: it never decreases, and it reaches 1 at the last
+ * report whether packing stops at `limit` or runs out of files.
+ */
 export interface PackProgress {
-  /** Files examined so far, packed or skipped. */
+  /**
+   * Work done, out of `totalFiles`. Without a limit it equals `examined`.
+   * With one, packing ends when `images` reaches the limit or when every
+   * file has been examined, whichever comes first. `files` is
+   * max(images, examined − (offered files − totalFiles)), and each of the
+   * two terms reaches `totalFiles` exactly at one of those two ends.
+   */
   files: number;
-  /** Files that will be examined at most: the image files offered, hidden files excluded. */
+  /** Final value of `files`: the files offered (hidden files excluded), or `limit` when that is smaller. */
   totalFiles: number;
+  /** Files examined so far, packed or skipped. */
+  examined: number;
   /** Images packed so far (rows of V). */
   images: number;
   /** Name of the file just examined. */
@@ -96,7 +120,8 @@ export function isIgnoredName(name: string): boolean {
 /**
  * Decodes image files into the rows of V in natural file-name order: each
  * image is converted to grayscale (`toGrayscale`), resized to `size` unless
- * it already has that size (`resizeGray`), and stored row-major.
+ * it already has that size (`resizeGray`), and stored row-major. Images of
+ * another aspect ratio are stretched to fit, and the manifest counts them.
  *
  * Files the decoder rejects (not an image, corrupt, over the pixel limit)
  * are skipped with a reason in `manifest.skipped` and reported through
@@ -130,10 +155,14 @@ export async function packImages(
   const ordered = sortNatural(listed, (entry) => entry.name);
 
   const capacity = Math.min(limit, ordered.length);
+  // Files that packing may leave unexamined because the limit is reached first.
+  const spareFiles = ordered.length - capacity;
   const data = new Uint8Array(capacity * features);
   const files: string[] = [];
   const skipped: SkippedFile[] = [];
   let examined = 0;
+  let resizedFiles = 0;
+  let aspectChangedFiles = 0;
   let lastYield = performance.now();
 
   for (const entry of ordered) {
@@ -146,6 +175,8 @@ export async function packImages(
       checkRgbaImage(image, entry.name);
       data.set(toGrayRow(image, width, height), files.length * features);
       files.push(entry.name);
+      if (image.width !== width || image.height !== height) resizedFiles++;
+      if (image.width * height !== image.height * width) aspectChangedFiles++;
     } catch (error) {
       if (!(error instanceof ImageDecodeError)) throw error;
       const skip = { name: entry.name, reason: error.message };
@@ -154,7 +185,13 @@ export async function packImages(
     }
 
     examined++;
-    options.onProgress?.({ files: examined, totalFiles: ordered.length, images: files.length, name: entry.name });
+    options.onProgress?.({
+      files: Math.max(files.length, examined - spareFiles),
+      totalFiles: capacity,
+      examined,
+      images: files.length,
+      name: entry.name,
+    });
     if (performance.now() - lastYield > MAX_BUSY_MS) {
       await new Promise((resolve) => setTimeout(resolve, 0));
       lastYield = performance.now();
@@ -169,7 +206,18 @@ export async function packImages(
     features,
     data: samples === capacity ? data : data.slice(0, samples * features),
   };
-  return { matrix, manifest: { files, skipped, width, height, samples, features, source } };
+  const manifest: Manifest = {
+    files,
+    skipped,
+    width,
+    height,
+    samples,
+    features,
+    resizedFiles,
+    aspectChangedFiles,
+    source,
+  };
+  return { matrix, manifest };
 }
 
 /** Converts a decoded image to one row of V: grayscale, then resized to `width × height` when needed. */
@@ -202,7 +250,7 @@ function resolveLimit(limit: number | undefined): number {
 
 function throwIfAborted(signal: AbortSignal | undefined, source: string, examined: number, total: number): void {
   if (signal?.aborted) {
-    throw new DOMException(`Packing ${source} was aborted after ${examined} of ${total} files`, 'AbortError');
+    throw new DOMException(`Packing ${source} was aborted after ${examined} of ${formatCount(total, 'file')}`, 'AbortError');
   }
 }
 
@@ -211,11 +259,16 @@ function describeNoImages(source: string, fileCount: number, skipped: SkippedFil
   if (fileCount === 0) {
     return `No images found in ${source}: it contains no files (hidden files are ignored). ${formats}`;
   }
+  // The closing sentence names the readable formats, so the examples leave out that ending of their reasons.
   const examples = skipped
     .slice(0, 3)
-    .map((skip) => `${skip.name}: ${skip.reason}`)
+    .map((skip) => `${skip.name}: ${withoutSuffix(skip.reason, READABLE_FORMATS_SUFFIX)}`)
     .join('; ');
   const more = skipped.length > 3 ? `; and ${skipped.length - 3} more` : '';
   const skippedFiles = fileCount === 1 ? 'its only file was' : `all ${fileCount} files were`;
   return `No images found in ${source}: ${skippedFiles} skipped (${examples}${more}). ${formats}`;
+}
+
+function withoutSuffix(text: string, suffix: string): string {
+  return text.endsWith(suffix) ? text.slice(0, -suffix.length) : text;
 }

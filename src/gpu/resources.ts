@@ -4,6 +4,8 @@
  */
 export class GpuResources {
   private readonly buffers: GPUBuffer[] = [];
+  /** Bytes of every buffer created here and not yet destroyed. */
+  allocatedBytes = 0;
 
   constructor(readonly device: GPUDevice) {}
 
@@ -11,6 +13,7 @@ export class GpuResources {
   buffer(label: string, size: number, usage: GPUBufferUsageFlags): GPUBuffer {
     const buffer = this.device.createBuffer({ label, size: Math.max(4, Math.ceil(size / 4) * 4), usage });
     this.buffers.push(buffer);
+    this.allocatedBytes += buffer.size;
     return buffer;
   }
 
@@ -42,6 +45,7 @@ export class GpuResources {
   destroy(): void {
     for (const buffer of this.buffers) buffer.destroy();
     this.buffers.length = 0;
+    this.allocatedBytes = 0;
   }
 }
 

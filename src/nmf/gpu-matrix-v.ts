@@ -105,6 +105,11 @@ export class GpuMatrixV {
     return out;
   }
 
+  /** Bytes of the packed blocks on the GPU. */
+  get allocatedBytes(): number {
+    return this.resources.allocatedBytes;
+  }
+
   get isDestroyed(): boolean {
     return this.destroyed;
   }

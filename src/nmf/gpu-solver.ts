@@ -179,6 +179,15 @@ export class GpuNmf {
     return nmf;
   }
 
+  /**
+   * Bytes of GPU buffers this solver holds: W, H, the products, the scratch
+   * and read-back slots, and V when the solver uploaded it itself (a shared
+   * GpuMatrixV counts its own). Read-back staging is not counted.
+   */
+  get allocatedBytes(): number {
+    return this.ctx.resources.allocatedBytes + (this.ownsV ? this.v.allocatedBytes : 0);
+  }
+
   /** ‖V‖_F with V scaled to [0, 1]. */
   get normOfV(): number {
     return Math.sqrt(this.v.stats.squaredNorm);

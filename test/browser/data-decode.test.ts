@@ -1,9 +1,10 @@
-import { zlibSync } from 'fflate';
+import { zipSync, zlibSync } from 'fflate';
 import jpeg from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
 import { createBrowserDecoder } from '../../src/data/decode-browser.ts';
 import { ImageDecodeError } from '../../src/data/image.ts';
 import { packImages, type ImageEntry, type SkippedFile } from '../../src/data/pack.ts';
+import { listZipEntries } from '../../src/data/zip.ts';
 
 /** Computes Pillow's convert('L') luma, written out here apart from src/data. */
 function luma(rgba: ArrayLike<number>): Uint8Array {
@@ -140,6 +141,25 @@ describe('packImages in the browser', () => {
     expect(manifest.files).toEqual(['2.png', '10.png']);
     expect(manifest.skipped.map((skip) => skip.name)).toEqual(['notes.txt']);
     expect(matrix.data.subarray(0, 4096)).toEqual(luma(opaque));
+  });
+
+  it('packs a zip and skips a corrupt entry', async () => {
+    const notes = new TextEncoder().encode('cats');
+    const zip = zipSync({ '2.png': [opaquePng, { level: 0 }], '1.png': opaquePng, 'notes.txt': notes });
+    // 2.png is stored and comes first in the zip, so the first copy of its bytes is its own. Flip one in the middle.
+    const signature = opaquePng.subarray(0, 16);
+    const start = zip.findIndex((_, i) => signature.every((byte, j) => zip[i + j] === byte));
+    expect(start).toBeGreaterThan(0);
+    zip[start + (opaquePng.length >> 1)] ^= 0x10;
+
+    const { matrix, manifest } = await packImages(listZipEntries(zip, 'cats.zip'), createBrowserDecoder(), {
+      source: 'cats.zip',
+    });
+    expect(manifest.files).toEqual(['1.png']);
+    expect(manifest.skipped.map((skip) => skip.name)).toEqual(['2.png', 'notes.txt']);
+    expect(manifest.skipped[0].reason).toMatch(/^corrupt zip entry: CRC-32 mismatch \(stored [0-9a-f]{8}, computed [0-9a-f]{8}\)$/);
+    expect(manifest.skipped[1].reason).toMatch(/^not an image; catlab reads JPEG and PNG/);
+    expect(matrix.data).toEqual(luma(opaque));
   });
 
   it('packs the same rows in a Web Worker', async () => {

@@ -115,6 +115,8 @@ describe('solver engine API', () => {
     const settings: NmfOptions[] = [{ rank: 3, seed: 1 }, { rank: 3, seed: 1, beta: 1 }, { rank: 3, seed: 1, solver: 'cd' }];
     const solvers = await Promise.all(settings.map((options) => GpuNmf.create(gpu.device, shared, options)));
     const together = await Promise.all(solvers.map((nmf) => nmf.run(15, { lossEvery: 5 })));
+    const sharedBytes = shared.allocatedBytes;
+    const solverBytes = solvers[0].allocatedBytes;
     solvers[0].destroy();
     // Destroying one solver leaves the shared V to the others.
     expect(shared.isDestroyed).toBe(false);
@@ -125,6 +127,8 @@ describe('solver engine API', () => {
     for (const [index, options] of settings.entries()) {
       const alone = await GpuNmf.create(gpu.device, v, options);
       const records = await alone.run(15, { lossEvery: 5 });
+      // A solver counts V only when it uploaded V itself.
+      if (index === 0) expect(alone.allocatedBytes).toBe(solverBytes + sharedBytes);
       alone.destroy();
       expect(together[index].map((r) => r.loss)).toEqual(records.map((r) => r.loss));
     }

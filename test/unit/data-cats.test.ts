@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { createNodeDecoder } from '../../src/data/decode-node.ts';
 import { findDuplicateRows } from '../../src/data/duplicates.ts';
 import { loadImages } from '../../src/data/node.ts';
-import { packImages, type ImageEntry } from '../../src/data/pack.ts';
+import { packImages, type ImageEntry, type PackProgress } from '../../src/data/pack.ts';
 import { expectedLuma, findCatsDir, findPython, runPython, titleUnless } from './data-fixtures.ts';
 
 const cats = findCatsDir();
@@ -30,6 +30,13 @@ describe.skipIf(!cats)(titleUnless('cat faces', cats, missingCats), () => {
     const first = jpeg.decode(readFileSync(catPath(1)), { useTArray: true });
     expect([first.width, first.height]).toEqual([64, 64]);
     expect(matrix.data.subarray(0, 4096)).toEqual(expectedLuma(first.data));
+  });
+
+  it('progress reaches its total at limit 300', async () => {
+    const progress: PackProgress[] = [];
+    await loadImages(cats as string, { limit: 300, onProgress: (update) => progress.push(update) });
+    expect(progress.every((update) => update.totalFiles === 300)).toBe(true);
+    expect(progress.at(-1)).toMatchObject({ files: 300, totalFiles: 300, images: 300 });
   });
 
   it('finds 9304.jpg as a copy of an earlier cat', async () => {

@@ -37,6 +37,7 @@ describe('encodeNpy', () => {
 
   it('rejects data that does not fit the shape', () => {
     expect(() => encodeNpy(new Uint8Array(5), [2, 3])).toThrow(/5 values, but shape \(2, 3\) needs 6/);
+    expect(() => encodeNpy(new Uint8Array(1), [2, 3])).toThrow(/has 1 value, but shape \(2, 3\) needs 6/);
     expect(() => encodeNpy(new Uint8Array(0), [-1, 0])).toThrow(/rows -1 is invalid/);
   });
 });
@@ -82,7 +83,9 @@ describe('decodeNpy', () => {
     ['3-D shape', npyWithHeader(header('|u1', '(2, 3, 4)'), new Uint8Array(24)), /shape \(2, 3, 4\); only 2-D/],
     ['0-D shape', npyWithHeader(header('|u1', '()'), new Uint8Array(1)), /shape \(\); only 2-D/],
     ['truncated data', npyWithHeader(header('<f8', '(2, 2)'), new Uint8Array(31)), /needs 32 bytes, found 31/],
-    ['trailing bytes', npyWithHeader(header('|u1', '(2, 2)'), new Uint8Array(6)), /2 bytes follow the data/],
+    ['trailing bytes', npyWithHeader(header('|u1', '(2, 2)'), new Uint8Array(6)), /: 2 bytes follow the data/],
+    ['trailing byte', npyWithHeader(header('|u1', '(2, 2)'), new Uint8Array(5)), /: 1 byte follows the data/],
+    ['one byte short', npyWithHeader(header('|u1', '(1, 1)'), new Uint8Array(0)), /needs 1 byte, found 0/],
     [
       'structured dtype',
       npyWithHeader(`{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (1, 1), }`),

@@ -177,8 +177,28 @@ describe('loadImages from a folder', () => {
     await loadImages(folder, { onProgress: (update) => progress.push(update) });
     expect(progress).toHaveLength(16);
     expect(progress.map((update) => update.files)).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
+    expect(progress.map((update) => update.examined)).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
     expect(progress.every((update) => update.totalFiles === 16)).toBe(true);
-    expect(progress.at(-1)).toEqual({ files: 16, totalFiles: 16, images: 8, name: 'wide.png' });
+    expect(progress.at(-1)).toEqual({ files: 16, totalFiles: 16, examined: 16, images: 8, name: 'wide.png' });
+  });
+
+  it('progress reaches its total with a limit', async () => {
+    // 8 of the 16 files are images, and 6 of the first 11 are skipped.
+    const cases: [limit: number, totalFiles: number, examined: number, images: number][] = [
+      [3, 3, 3, 3],
+      [5, 5, 11, 5],
+      [10, 10, 16, 8],
+      [100, 16, 16, 8],
+    ];
+    for (const [limit, totalFiles, examined, images] of cases) {
+      const progress: PackProgress[] = [];
+      await loadImages(folder, { limit, onProgress: (update) => progress.push(update) });
+      const done = progress.map((update) => update.files);
+      expect(progress.every((update) => update.totalFiles === totalFiles), `limit ${limit}: totalFiles`).toBe(true);
+      expect(done, `limit ${limit}: files never decreases`).toEqual([...done].sort((a, b) => a - b));
+      expect(Math.max(...done), `limit ${limit}: files never exceeds totalFiles`).toBe(totalFiles);
+      expect(progress.at(-1), `limit ${limit}: last report`).toMatchObject({ files: totalFiles, examined, images });
+    }
   });
 
   it('limit takes the first images that decode', async () => {
@@ -204,6 +224,21 @@ describe('loadImages from a folder', () => {
     const oblong = await loadImages(folder, { size: { width: 20, height: 10 }, limit: 2 });
     expect([oblong.manifest.width, oblong.manifest.height]).toEqual([20, 10]);
     expect([oblong.matrix.features, oblong.matrix.data.length]).toEqual([200, 400]);
+  });
+
+  it('manifest counts resized and stretched images', async () => {
+    // Seven images are 64 × 64 and wide.png is 80 × 50, the aspect ratio of 40 × 25.
+    const cases: [size: number | { width: number; height: number }, resized: number, aspectChanged: number][] = [
+      [64, 1, 1],
+      [32, 8, 1],
+      [{ width: 40, height: 25 }, 8, 7],
+      [{ width: 80, height: 50 }, 7, 7],
+    ];
+    for (const [size, resized, aspectChanged] of cases) {
+      const { manifest } = await loadImages(folder, { size });
+      expect(manifest.resizedFiles, `size ${JSON.stringify(size)}: resizedFiles`).toBe(resized);
+      expect(manifest.aspectChangedFiles, `size ${JSON.stringify(size)}: aspectChangedFiles`).toBe(aspectChanged);
+    }
   });
 
   it('maxPixels skips larger images', async () => {
@@ -250,7 +285,9 @@ describe('loadImages from a zip', () => {
   it('rejects a truncated zip', async () => {
     const path = join(temp.path, 'truncated.zip');
     writeFileSync(path, zipSync({ 'a.png': pngBytes }).subarray(0, 40));
-    await expect(loadImages(path)).rejects.toThrow(`Failed to extract ${path}`);
+    await expect(loadImages(path)).rejects.toThrow(
+      `Invalid zip archive ${path}: the end of central directory record was not found`,
+    );
   });
 });
 
@@ -275,8 +312,27 @@ describe('loadImages errors', () => {
     const path = join(temp.path, 'text-only');
     writeTree(path, { 'notes.txt': files['notes.txt'] });
     await expect(loadImages(path)).rejects.toThrow(
-      `No images found in ${path}: its only file was skipped (notes.txt: not an image;`,
+      `No images found in ${path}: its only file was skipped (notes.txt: not an image). catlab reads JPEG and PNG`,
     );
+  });
+
+  it('names the readable formats once', async () => {
+    const path = join(temp.path, 'no-images');
+    writeTree(path, {
+      'a.txt': files['notes.txt'],
+      'b.gif': files['anim.gif'],
+      'c.txt': files['notes.txt'],
+      'd.png': files['empty.png'],
+    });
+    const failure = await loadImages(path).then(
+      () => expect.fail('expected loadImages to reject'),
+      (error: Error) => error.message,
+    );
+    expect(failure).toBe(
+      `No images found in ${path}: all 4 files were skipped (a.txt: not an image; b.gif: GIF files are not supported; ` +
+        'c.txt: not an image; and 1 more). catlab reads JPEG and PNG (recognised by their content, not their file extension).',
+    );
+    expect(failure.split('catlab reads')).toHaveLength(2);
   });
 
   it('rejects an empty zip', async () => {
@@ -326,6 +382,16 @@ describe('packImages', () => {
       message: `Packing ${folder} was aborted after 2 of 16 files`,
     });
     expect(progress).toEqual([1, 2]);
+  });
+
+  it('abort message counts one file', async () => {
+    const controller = new AbortController();
+    const packing = packImages([{ name: 'a.png', bytes: pngBytes }], createNodeDecoder(), {
+      source: 'one file',
+      signal: controller.signal,
+      onProgress: () => controller.abort(),
+    });
+    await expect(packing).rejects.toMatchObject({ name: 'AbortError', message: 'Packing one file was aborted after 1 of 1 file' });
   });
 
   it('stops with AbortError when already aborted', async () => {

@@ -1,0 +1,2 @@
+// Entry of the playground page (index.html).
+import './ui/nmf-playground.ts';

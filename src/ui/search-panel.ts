@@ -116,7 +116,7 @@ export class SearchPanel extends LitElement {
     const copies = result.exactCopies.length > 0 ? `exact copies: ${result.exactCopies.map((i) => `#${i}`).join(', ')}` : 'no exact copies';
     const hidden = result.zeroRows.length;
     return html`
-      <div class="query" data-role="query" data-index=${result.queryIndex ?? ''} data-iteration=${result.iteration}>
+      <div class="query" data-role="query" data-index=${result.queryIndex ?? ''} data-iteration=${result.iteration} data-engine=${result.engine}>
         <figure>
           <canvas data-role="query-original"></canvas>
           <canvas data-role="query-reconstruction"></canvas>

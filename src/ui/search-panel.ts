@@ -1,9 +1,11 @@
 /**
  * `<search-panel>`: the samples most and least similar to a query, by
  * cosine similarity of their rows of W, each original above its
- * reconstruction. The query is a sample (clicked anywhere on the page or
- * typed as an index) or an uploaded photo. Results follow training: after
- * each new snapshot the panel asks again, at most once a second.
+ * reconstruction. The query is a sample, clicked in the reconstructions,
+ * among a component's top samples or among the results, or typed as an
+ * index. It can also be an uploaded photo. Results follow training: after
+ * each new snapshot the panel requests the results again, at most once a
+ * second.
  *
  * @example
  * panel.searchSource = (request) => api.search(request);
@@ -14,7 +16,7 @@ import { css, html, LitElement, nothing } from 'lit';
 import type { BundleExport, SearchHit, SearchQuery, SearchRequest, SearchResponse } from '../worker/protocol.ts';
 import { drawImage } from './draw-image.ts';
 
-/** Least time between two searches that snapshots trigger, in milliseconds. */
+/** Minimum time between two searches that snapshots trigger, in milliseconds. */
 const REFRESH_INTERVAL_MS = 1000;
 /** Choices of results per list. */
 const RESULT_COUNTS = [4, 8, 16, 32];
@@ -139,7 +141,9 @@ export class SearchPanel extends LitElement {
   }
 
   private renderHit(hit: SearchHit, slot: number) {
-    const mark = hit.exactCopy ? 'copy' : hit.nearDuplicate ? '≈ copy' : '';
+    let mark = '';
+    if (hit.exactCopy) mark = 'copy';
+    else if (hit.nearDuplicate) mark = '≈ copy';
     return html`<figure data-index=${hit.index} data-similarity=${hit.similarity} data-mark=${mark}>
       <canvas data-role="original" data-slot=${slot} title="search for sample ${hit.index}" @click=${() => this.searchFor({ index: hit.index })}></canvas>
       <canvas data-role="reconstruction" data-slot=${slot}></canvas>

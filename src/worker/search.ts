@@ -96,7 +96,7 @@ export class SampleSearch {
     });
     const nearest = found.nearest.map(toHit);
     const farthest = found.farthest.map(toHit);
-    const shown = reconstruct(v, factors, rank, [...nearest, ...farthest].map((hit) => hit.index));
+    const hitRows = reconstruct(v, factors, rank, [...nearest, ...farthest].map((hit) => hit.index));
 
     return {
       iteration: factors.iteration,
@@ -110,8 +110,8 @@ export class SampleSearch {
       exactCopies: query.exactCopies,
       nearest,
       farthest,
-      originals: shown.originals,
-      reconstructions: shown.values,
+      originals: hitRows.originals,
+      reconstructions: hitRows.values,
       zeroRows: [...engine.zeroRows],
       ...(found.invalidQuery ? { invalidQuery: found.invalidQuery } : {}),
     };
@@ -158,7 +158,7 @@ export class SampleSearch {
     };
   }
 
-  /** The GPU search over the solver's W, normalised again for this iteration, or a CPU search over a copy of W. */
+  /** Returns the GPU search over the solver's W, normalised again for this iteration, or a CPU search over a copy of W. */
   private async engineFor(solver: Solver, factors: FactorBackup, samples: number): Promise<SearchEngine> {
     const gpuW = solver.gpuW;
     if (!gpuW) return CpuSearch.create(factors.W, samples, solver.rank);

@@ -1,7 +1,7 @@
 // The search panel in the playground: a query by click, by index and by
-// photo upload, exact copies, dissimilar results and the bundle export, on a
-// synthetic folder with byte-identical copies (GPU engine) and on a subset of
-// the cat faces that contains copies (CPU engine).
+// photo upload, exact copies, dissimilar results and the bundle export. The
+// tests run on a synthetic folder with byte-identical copies (GPU engine),
+// and on a subset of the cat faces that contains copies (CPU engine).
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,7 +29,7 @@ afterAll(async () => {
 
 const SIZE = 16;
 
-/** A 16×16 JPEG: a bright square whose position and size vary with `seed`, on a gradient. */
+/** Encodes a 16×16 JPEG: a bright square whose position and size vary with `seed`, on a gradient. */
 function syntheticJpeg(seed: number): Buffer {
   const data = Buffer.alloc(SIZE * SIZE * 4);
   const x0 = (seed * 5) % 10;

@@ -1,5 +1,5 @@
 // The worker's sample search and bundle export on the CPU engine, through the
-// trainer, on a tiny dataset that a rank-3 NMF fits well and that holds
+// trainer, on a tiny dataset that a rank-3 NMF fits well and that contains
 // byte-identical copies.
 import { unzipSync } from 'fflate';
 import pngjs from 'pngjs';

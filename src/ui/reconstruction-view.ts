@@ -35,7 +35,7 @@ export class ReconstructionView extends LitElement {
       <div class="row">
         ${(shown?.samples ?? []).map(
           (sample, slot) => html`<figure>
-            <canvas data-role="original" data-slot=${slot} title="search for sample ${sample}" @click=${() => this.searchSample(sample)}></canvas>
+            <canvas data-role="original" data-slot=${slot} title="sample ${sample}" @click=${() => this.searchSample(sample)}></canvas>
             <canvas data-role="reconstruction" data-slot=${slot}></canvas>
             <figcaption>#${sample}<br />error ${(shown!.sampleErrors[slot] * 100).toFixed(1)} %</figcaption>
           </figure>`,

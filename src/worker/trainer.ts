@@ -311,6 +311,8 @@ export class Trainer {
     this.loop = this.trainUntilStopped(this.solver, abort.signal).finally(() => {
       this.loop = undefined;
       this.loopAbort = undefined;
+      // A task queued after the loop's last check but before this point would otherwise wait forever.
+      void this.runBatchTasks();
     });
   }
 

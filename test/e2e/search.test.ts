@@ -160,6 +160,8 @@ describe('search panel on a synthetic folder', () => {
     expect(manifest.files).toEqual(Array.from({ length: 22 }, (_, i) => `${i + 1}.jpg`));
     expect(manifest.copies).toEqual([[2, 20, 21]]);
     expect(manifest.rank).toBe(4);
+    // The sprite was encoded by OffscreenCanvas in the worker: check the PNG signature.
+    expect([...files['bundle/sprite.png'].subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   });
 
   it('leaves no errors on the page', async () => {

@@ -296,6 +296,11 @@ export class GpuNmf {
     return { iteration, loss, relativeError: this.normOfV > 0 ? loss / this.normOfV : 0, seconds };
   }
 
+  /** The storage buffer holding W (`samples × rank` f32, row-major), for readers such as the search; only the solver writes it. */
+  get wBuffer(): GPUBuffer {
+    return this.W;
+  }
+
   async readW(): Promise<Float32Array> {
     return readFloat32(this.device, this.W, this.samples * this.rank);
   }

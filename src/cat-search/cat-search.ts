@@ -203,7 +203,7 @@ export class CatSearch extends LitElement {
     const index = this.query;
     const copies = index === undefined ? [] : (this.loaded?.copyGroup.get(index) ?? []).filter((other) => other !== index);
     return html`<section part="query" class="query" data-index=${index ?? nothing}>
-      <form @submit=${this.onIndexSubmit}>
+      <form novalidate @submit=${this.onIndexSubmit}>
         <label>Cat index <input name="index" type="number" min="0" max=${samples - 1} step="1" required .value=${index === undefined ? '' : String(index)} /></label>
         <button type="submit">Search</button>
       </form>

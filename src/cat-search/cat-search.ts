@@ -9,37 +9,11 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { reconstruct, type GrayPixels, type SearchBundle } from '../search/bundle.ts';
 import { isNearDuplicate, type Neighbour } from '../search/engine.ts';
+import type { CatMatch, CatSearchState, CatSelectDetail, ResultsChangeDetail } from './events.ts';
 import { drawGray, spriteTile } from './gray-canvas.ts';
 import { loadBundle } from './load-bundle.ts';
 import { chooseEngine, type Backend, type ChosenEngine } from './search-backend.ts';
 import { catSearchStyles } from './styles.ts';
-
-/** One sample in the results. */
-export interface CatMatch extends Neighbour {
-  /** File name from the bundle's manifest. */
-  file: string;
-  /** Whether its pixels are byte-identical to the query's (from the manifest's `copies`). */
-  exactCopy: boolean;
-  /** Whether its similarity is at least 0.9999 (see `isNearDuplicate`). */
-  nearDuplicate: boolean;
-}
-
-/** Detail of the `cat-select` event. */
-export interface CatSelectDetail {
-  index: number;
-  file: string;
-}
-
-/** Detail of the `results-change` event. */
-export interface ResultsChangeDetail {
-  /** Index of the query sample. */
-  query: number;
-  nearest: CatMatch[];
-  farthest: CatMatch[];
-}
-
-/** Loading state, also set as `data-state` on the `status` part. */
-export type CatSearchState = 'idle' | 'loading' | 'ready' | 'error';
 
 const NO_BUNDLE_MESSAGE = 'no bundle: set the src attribute to a folder written by catlab export';
 
@@ -232,7 +206,10 @@ export class CatSearch extends LitElement {
   }
 
   private renderMatch(match: CatMatch) {
-    const mark = match.exactCopy ? 'exact-copy' : match.nearDuplicate ? 'near-duplicate' : undefined;
+    // An exact copy is also a near-duplicate; the stronger mark wins.
+    let mark: 'exact-copy' | 'near-duplicate' | undefined;
+    if (match.exactCopy) mark = 'exact-copy';
+    else if (match.nearDuplicate) mark = 'near-duplicate';
     return html`<li
       part="result"
       class="result"

@@ -164,6 +164,16 @@ describe('cat-search element', () => {
     await page.close();
   });
 
+  it('marks near-duplicates', async () => {
+    const { page } = await openEmbed(gpuBrowser);
+    const [first, second] = synthetic.nearRows;
+    await page.locator(`cat-search [part="tile"][data-index="${first}"]`).click();
+    const near = page.locator(`cat-search [data-list="nearest"] [part="result"][data-index="${second}"]`);
+    await expect.poll(() => near.getAttribute('data-mark')).toBe('near-duplicate');
+    await expect.poll(() => text(near.locator('.badge'))).toBe('near-duplicate');
+    await page.close();
+  });
+
   it('applies parts and custom properties', async () => {
     const { page } = await openEmbed(gpuBrowser);
     await page.locator('cat-search [part="tile"][data-index="0"]').click();

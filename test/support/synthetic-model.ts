@@ -21,6 +21,8 @@ export interface SyntheticModel {
   files: string[];
   /** Row indices of the two byte-identical images. */
   copyRows: [number, number];
+  /** Row indices of two different images whose rows of W point the same way, so their similarity is 1. */
+  nearRows: [number, number];
   rank: number;
   side: number;
 }
@@ -37,7 +39,7 @@ function grayPng(side: number, seed: number): Buffer {
 
 /**
  * Writes `samples` images of `side × side` pixels into `folder`/images (one of them
- * named {@link HOSTILE_FILE_NAME}, and two byte-identical) and a model of rank 3 into `folder`/model.
+ * named {@link HOSTILE_FILE_NAME}, two byte-identical, and two whose rows of W are parallel) and a model of rank 3 into `folder`/model.
  */
 export async function writeSyntheticModel(folder: string, samples = 12, side = 8): Promise<SyntheticModel> {
   const rank = 3;
@@ -64,11 +66,13 @@ export async function writeSyntheticModel(folder: string, samples = 12, side = 8
     W.set([0.1 + mean, 0.1 + ((row * 5) % 7) / 7, 0.1 + ((row * 3) % 5) / 5], row * rank);
   }
   for (const row of copyRows) W.set(W.subarray(copyRows[0] * rank, copyRows[0] * rank + rank), row * rank);
+  const nearRows = [files.indexOf('c9.png'), files.indexOf('c10.png')].sort((a, b) => a - b) as [number, number];
+  W.set(W.subarray(nearRows[0] * rank, nearRows[0] * rank + rank).map((value) => value * 1.5), nearRows[1] * rank);
   const H = new Float32Array(rank * matrix.features);
   for (let i = 0; i < H.length; i++) H[i] = ((i * 13) % 17) / 34;
 
   await writeNpyFile(join(model, 'W.npy'), W, [samples, rank]);
   await writeNpyFile(join(model, 'H.npy'), H, [rank, matrix.features]);
   await writeFile(join(model, 'manifest.json'), `${JSON.stringify({ ...manifest, rank, iterations: 0 }, null, 2)}\n`);
-  return { images, model, files, copyRows, rank, side };
+  return { images, model, files, copyRows, nearRows, rank, side };
 }

@@ -4,7 +4,7 @@
  * `<script type="module" src=".../cat-search.js">` and no build step.
  *
  * `npm run build:cat-search` writes dist/cat-search/: cat-search.js, the
- * package.json and custom-elements.json of src/cat-search, and the type
+ * package.json, README.md and custom-elements.json of src/cat-search, and the type
  * declarations under types/. That folder is the publishable package. The
  * `CAT_SEARCH_OUT_DIR` environment variable sets another folder for the
  * module (the e2e test builds into a temporary one).
@@ -15,12 +15,12 @@ import { defineConfig, type Plugin } from 'vite';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
-/** Copies the package's package.json and custom elements manifest beside the module, so the output folder is the package. */
+/** Copies the package's package.json, README and custom elements manifest beside the module, so the output folder is the package. */
 function packageFiles(): Plugin {
   return {
     name: 'cat-search-package-files',
     generateBundle() {
-      for (const name of ['package.json', 'custom-elements.json']) {
+      for (const name of ['package.json', 'README.md', 'custom-elements.json']) {
         this.emitFile({ type: 'asset', fileName: name, source: readFileSync(here(`src/cat-search/${name}`), 'utf8') });
       }
     },

@@ -27,7 +27,7 @@ export interface SyntheticModel {
   side: number;
 }
 
-/** A gray `side × side` PNG whose pattern depends on `seed`. */
+/** Encodes a gray `side × side` PNG whose pattern depends on `seed`. */
 function grayPng(side: number, seed: number): Buffer {
   const png = new PNG({ width: side, height: side });
   for (let i = 0; i < side * side; i++) {

@@ -17,6 +17,9 @@ import { catSearchStyles } from './styles.ts';
 
 const NO_BUNDLE_MESSAGE = 'no bundle: set the src attribute to a folder written by catlab export';
 
+/** Samples in each result list when the count attribute is absent or invalid. */
+const DEFAULT_COUNT = 8;
+
 /** Samples per page of the browsable grid. */
 const GRID_PAGE_SIZE = 48;
 
@@ -108,7 +111,7 @@ export class CatSearch extends LitElement {
   constructor() {
     super();
     this.src = '';
-    this.count = 8;
+    this.count = DEFAULT_COUNT;
     this.query = undefined;
     this.state = 'idle';
     this.message = NO_BUNDLE_MESSAGE;
@@ -331,7 +334,9 @@ export class CatSearch extends LitElement {
     const query = this.query;
     if (!loaded || query === undefined) return;
     const token = ++this.searchToken;
-    const k = Number.isInteger(this.count) && this.count > 0 ? this.count : 8;
+    const countIsValid = Number.isSafeInteger(this.count) && this.count > 0;
+    const k = countIsValid ? this.count : DEFAULT_COUNT;
+    this.inputError = countIsValid ? '' : `count ${String(this.count)} is invalid, so ${DEFAULT_COUNT} cats are shown; set count to an integer of at least 1`;
     try {
       const [result] = await loaded.chosen.engine.search([query], { k, dissimilar: true });
       if (token !== this.searchToken) return;

@@ -136,13 +136,17 @@ describe('cat-search element', () => {
     await page.close();
   });
 
-  it('typing an index selects it', async () => {
+  it('typing an index and count', async () => {
     const { page, problems } = await openEmbed(gpuBrowser);
     const input = page.locator('cat-search [part="query"] input');
     await input.fill('5');
     await input.press('Enter');
     await expect.poll(() => queryIndex(page)).toBe('5');
     await expect.poll(() => page.locator('cat-search [part="tile"][data-index="5"]').getAttribute('aria-pressed')).toBe('true');
+
+    await page.locator('cat-search').evaluate((element) => element.setAttribute('count', '3'));
+    await expect.poll(() => page.locator('cat-search [data-list="nearest"] [part="result"]').count()).toBe(3);
+    await expect.poll(() => page.locator('cat-search [data-list="farthest"] [part="result"]').count()).toBe(3);
 
     await input.fill('99');
     await input.press('Enter');

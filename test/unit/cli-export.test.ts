@@ -2,13 +2,15 @@
  * `catlab export` in process on a synthetic model: the bundle it writes reads
  * back through `readBundle`, and data that does not match the model is rejected.
  */
-import { mkdtemp, readFile, rm, rename } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { exportCommand } from '../../src/cli/export.ts';
+import { loadImages, writeNpyFile } from '../../src/data/node.ts';
 import { readBundle, type GrayPixels } from '../../src/search/bundle.ts';
+import { CATS_MISSING, findCats } from '../support/cats.ts';
 import { HOSTILE_FILE_NAME, writeSyntheticModel, type SyntheticModel } from '../support/synthetic-model.ts';
 
 let folder: string;
@@ -79,5 +81,33 @@ describe('catlab export', () => {
     await expect(exportCommand(['--model', folder, '--data', synthetic.images, '--out', join(folder, 'other')])).rejects.toThrow(
       /model manifest not found/,
     );
+  });
+});
+
+const cats = findCats();
+
+describe.skipIf(!cats)(cats ? 'catlab export on the cats' : `catlab export on the cats (${CATS_MISSING})`, () => {
+  it('exports the first 400 cats', async () => {
+    // The model is made up (W from a fixed pattern, H constant): export only needs consistent shapes.
+    const { matrix, manifest } = await loadImages(cats!, { size: 64, limit: 400 });
+    const model = join(folder, 'cats-model');
+    await mkdir(model, { recursive: true });
+    const rank = 4;
+    const W = Float32Array.from({ length: manifest.samples * rank }, (_, i) => 0.1 + (i % 7) / 7);
+    await writeNpyFile(join(model, 'W.npy'), W, [manifest.samples, rank]);
+    await writeNpyFile(join(model, 'H.npy'), new Float32Array(rank * matrix.features).fill(0.25), [rank, matrix.features]);
+    await writeFile(join(model, 'manifest.json'), JSON.stringify({ ...manifest, rank }));
+
+    const out = join(folder, 'cats-bundle');
+    await exportCommand(['--model', model, '--data', cats!, '--out', out]);
+    const bundle = await readBundle((name) => readFile(join(out, name)), decodeGrayPng);
+    expect(bundle.manifest.samples).toBe(400);
+    expect(bundle.manifest.sprite).toEqual({ columns: 20, tileWidth: 32, tileHeight: 32 });
+    expect(bundle.manifest.files[0]).toBe('1.jpg');
+    for (const group of bundle.manifest.copies) {
+      const [first, ...others] = group;
+      const pixels = (row: number) => Buffer.from(matrix.data.subarray(row * 4096, (row + 1) * 4096));
+      for (const other of others) expect(pixels(other).equals(pixels(first))).toBe(true);
+    }
   });
 });

@@ -11,6 +11,8 @@ import type { Browser, Locator, Page } from 'playwright';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { exportCommand } from '../../src/cli/export.ts';
+import { readNpyFile } from '../../src/data/node.ts';
+import { CpuSearch } from '../../src/search/cpu-search.ts';
 import { serveStatic, type StaticServer } from '../support/static-server.ts';
 import { HOSTILE_FILE_NAME, writeSyntheticModel, type SyntheticModel } from '../support/synthetic-model.ts';
 import { launchChromium, PAGE_TIMEOUT_MS } from './harness.ts';
@@ -23,6 +25,8 @@ let synthetic: SyntheticModel;
 let server: StaticServer;
 let gpuBrowser: Browser;
 let cpuBrowser: Browser;
+/** Nearest 8 of sample 3 by the CPU engine in Node, which both engines in the page must reproduce. */
+let expectedNearestOf3: number[];
 
 /** Page problems a test asserts to be empty: CSP violations, console errors and uncaught exceptions. */
 interface Watched {
@@ -72,6 +76,10 @@ beforeAll(async () => {
   } finally {
     quiet.mockRestore();
   }
+
+  const W = await readNpyFile(join(folder, 'bundle', 'W.npy'));
+  const [reference] = await CpuSearch.create(W.data, W.shape[0], W.shape[1]).search([3], { k: 8 });
+  expectedNearestOf3 = reference.nearest.map((match) => match.index);
 
   server = await serveStatic(
     {
@@ -132,6 +140,7 @@ describe('cat-search element', () => {
     expect(detail.nearest.map((match) => match.index)).toEqual(await resultIndices(page, 'nearest'));
     expect(detail.nearest.map((match) => match.index)).not.toContain(3);
     expect(detail.farthest).toHaveLength(8);
+    expect(detail.nearest.map((match) => match.index)).toEqual(expectedNearestOf3);
     expect(problems).toEqual([]);
     await page.close();
   });
@@ -205,8 +214,20 @@ describe('cat-search element', () => {
     await expect.poll(() => page.locator('cat-search [data-list="nearest"] [part="result"]').count()).toBe(8);
     const cpuNearest = await resultIndices(page, 'nearest');
     expect(cpuNearest).not.toContain(3);
+    expect(cpuNearest).toEqual(expectedNearestOf3);
     expect(await violations(page)).toEqual([]);
     expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('reports a bundle that is not found', async () => {
+    const { page } = await openEmbed(gpuBrowser);
+    await page.locator('cat-search').evaluate((element) => element.setAttribute('src', './missing/'));
+    await expect.poll(() => status(page).getAttribute('data-state')).toBe('error');
+    const message = await text(status(page));
+    expect(message).toContain('bundle file manifest.json failed to load');
+    expect(message).toContain('HTTP 404');
+    expect(await page.locator('cat-search [part="grid"]').count()).toBe(0);
     await page.close();
   });
 });

@@ -12,7 +12,7 @@ import { isNearDuplicate, type Neighbour } from '../search/engine.ts';
 import type { CatMatch, CatSearchState, CatSelectDetail, ResultsChangeDetail } from './events.ts';
 import { drawGray, spriteTile } from './gray-canvas.ts';
 import { loadBundle } from './load-bundle.ts';
-import { chooseEngine, type Backend, type ChosenEngine } from './search-backend.ts';
+import { chooseEngine, cpuEngine, type Backend, type ChosenEngine } from './search-backend.ts';
 import { catSearchStyles } from './styles.ts';
 
 const NO_BUNDLE_MESSAGE = 'no bundle: set the src attribute to a folder written by catlab export';
@@ -101,6 +101,7 @@ export class CatSearch extends LitElement {
   declare private inputError: string;
 
   private loaded?: { src: string; bundle: SearchBundle; chosen: ChosenEngine; copyGroup: Map<number, readonly number[]> };
+  /** The current load; aborted by `unload`, so late downloads and GPU failures of an old bundle are ignored. */
   private loading?: AbortController;
   /** The src of the last load started, failed ones included, so a failing src is not fetched again on every update. */
   private requestedSrc?: string;
@@ -294,7 +295,7 @@ export class CatSearch extends LitElement {
     try {
       const bundle = await loadBundle(src, controller.signal);
       const { samples, rank, dataset } = bundle.manifest;
-      const chosen = await chooseEngine(bundle.normalizedW, samples, rank);
+      const chosen = await chooseEngine(bundle.normalizedW, samples, rank, (message) => this.switchToCpu(controller, message));
       if (controller.signal.aborted) {
         chosen.destroy();
         return;
@@ -310,9 +311,18 @@ export class CatSearch extends LitElement {
       if (controller.signal.aborted) return;
       this.state = 'error';
       this.message = `failed to load the bundle at ${src}: ${(error as Error).message}`;
-    } finally {
-      if (this.loading === controller) this.loading = undefined;
     }
+  }
+
+  /** Replaces a failed WebGPU engine with the CPU one, unless `load` of another bundle has started since. */
+  private switchToCpu(load: AbortController, message: string): void {
+    const loaded = this.loaded;
+    if (load.signal.aborted || !loaded || loaded.chosen.backend !== 'webgpu') return;
+    loaded.chosen.destroy();
+    const { samples, rank, dataset } = loaded.bundle.manifest;
+    loaded.chosen = cpuEngine(loaded.bundle.normalizedW, samples, rank, `the WebGPU device failed: ${message}`);
+    this.message = `${dataset}: ${samples} cats, rank ${rank}; searching on ${loaded.chosen.description}`;
+    void this.search();
   }
 
   private unload(): void {

@@ -2,7 +2,7 @@
  * Chooses the search engine for the element: WebGPU when the browser gives
  * an adapter, else the CPU engine, with the reason shown to the user.
  */
-import { adapterName, requestDevice } from '../gpu/device.ts';
+import { adapterName, requestDevice, watchDevice } from '../gpu/device.ts';
 import { CpuSearch } from '../search/cpu-search.ts';
 import type { SearchEngine } from '../search/engine.ts';
 import { GpuSearch } from '../search/gpu-search.ts';
@@ -19,8 +19,17 @@ export interface ChosenEngine {
   destroy(): void;
 }
 
-/** Creates a search over the unit rows of W (`samples × rank`). */
-export async function chooseEngine(W: Float32Array, samples: number, rank: number): Promise<ChosenEngine> {
+/**
+ * Creates a search over the unit rows of W (`samples × rank`). `onGpuFailure`
+ * receives the message when the WebGPU device is lost or reports an error
+ * nobody caught; the caller then switches to {@link cpuEngine}.
+ */
+export async function chooseEngine(
+  W: Float32Array,
+  samples: number,
+  rank: number,
+  onGpuFailure: (message: string) => void,
+): Promise<ChosenEngine> {
   const gpu = typeof navigator === 'undefined' ? undefined : navigator.gpu;
   if (!gpu) return cpuEngine(W, samples, rank, 'this browser has no WebGPU');
 
@@ -28,6 +37,9 @@ export async function chooseEngine(W: Float32Array, samples: number, rank: numbe
   try {
     const created = await requestDevice(gpu);
     device = created.device;
+    watchDevice(device, (failure) => {
+      if (failure.lostReason !== 'destroyed') onGpuFailure(failure.message);
+    });
     const engine = await GpuSearch.create(device, W, samples, rank, { label: 'cat-search' });
     const ownDevice = device;
     return {
@@ -45,7 +57,8 @@ export async function chooseEngine(W: Float32Array, samples: number, rank: numbe
   }
 }
 
-function cpuEngine(W: Float32Array, samples: number, rank: number, reason: string): ChosenEngine {
+/** Creates the CPU search; `reason` says why WebGPU is not used. */
+export function cpuEngine(W: Float32Array, samples: number, rank: number, reason: string): ChosenEngine {
   const engine = CpuSearch.create(W, samples, rank);
   return { engine, backend: 'cpu', description: `CPU (${reason})`, destroy: () => engine.destroy() };
 }

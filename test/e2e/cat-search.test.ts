@@ -220,6 +220,24 @@ describe('cat-search element', () => {
     await page.close();
   });
 
+  it('switches to the CPU after a GPU error', async () => {
+    const { page } = await openEmbed(gpuBrowser);
+    await page.locator('cat-search [part="tile"][data-index="3"]').click();
+    await expect.poll(() => page.locator('cat-search [data-list="nearest"] [part="result"]').count()).toBe(8);
+
+    // A synthetic event stands in for a real failure: in this Chromium on SwiftShader, an invalid
+    // createBuffer call raised no uncapturederror event within 5 s, so the browser path is unverified.
+    await page.locator('cat-search').evaluate((element) => {
+      const engine = (element as unknown as { loaded: { chosen: { engine: { device: GPUDevice } } } }).loaded.chosen.engine;
+      const error = new GPUValidationError('synthetic failure from the test');
+      engine.device.dispatchEvent(new GPUUncapturedErrorEvent('uncapturederror', { error }));
+    });
+    await expect.poll(() => text(status(page)), { timeout: 10_000 }).toContain('the WebGPU device failed');
+    expect(await status(page).getAttribute('data-backend')).toBe('cpu');
+    await expect.poll(() => resultIndices(page, 'nearest')).toEqual(expectedNearestOf3);
+    await page.close();
+  });
+
   it('reports a bundle that is not found', async () => {
     const { page } = await openEmbed(gpuBrowser);
     await page.locator('cat-search').evaluate((element) => element.setAttribute('src', './missing/'));

@@ -57,7 +57,7 @@ export async function chooseEngine(
   }
 }
 
-/** Creates the CPU search; `reason` says why WebGPU is not used. */
+/** Creates the CPU search; `reason` is the status text that explains why WebGPU is not used. */
 export function cpuEngine(W: Float32Array, samples: number, rank: number, reason: string): ChosenEngine {
   const engine = CpuSearch.create(W, samples, rank);
   return { engine, backend: 'cpu', description: `CPU (${reason})`, destroy: () => engine.destroy() };

@@ -225,7 +225,7 @@ describe('cat-search element', () => {
     await page.locator('cat-search [part="tile"][data-index="3"]').click();
     await expect.poll(() => page.locator('cat-search [data-list="nearest"] [part="result"]').count()).toBe(8);
 
-    // A synthetic event stands in for a real failure: in this Chromium on SwiftShader, an invalid
+    // A synthetic event replaces a real failure. In this Chromium on SwiftShader, an invalid
     // createBuffer call raised no uncapturederror event within 5 s, so the browser path is unverified.
     await page.locator('cat-search').evaluate((element) => {
       const engine = (element as unknown as { loaded: { chosen: { engine: { device: GPUDevice } } } }).loaded.chosen.engine;

@@ -21,8 +21,8 @@ export interface ChosenEngine {
 
 /**
  * Creates a search over the unit rows of W (`samples × rank`). `onGpuFailure`
- * receives the message when the WebGPU device is lost or reports an error
- * nobody caught; the caller then switches to {@link cpuEngine}.
+ * receives the message when the WebGPU device is lost or raises an
+ * uncaptured error. The caller then switches to {@link cpuEngine}.
  */
 export async function chooseEngine(
   W: Float32Array,

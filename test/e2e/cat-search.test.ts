@@ -4,15 +4,16 @@
  * images, a strict Content-Security-Policy header, and Chromium with and
  * without WebGPU.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { exportCommand } from '../../src/cli/export.ts';
-import { readNpyFile } from '../../src/data/node.ts';
+import { loadImages, readNpyFile, writeNpyFile } from '../../src/data/node.ts';
 import { CpuSearch } from '../../src/search/cpu-search.ts';
+import { CATS_MISSING, findCats } from '../support/cats.ts';
 import { serveStatic, type StaticServer } from '../support/static-server.ts';
 import { HOSTILE_FILE_NAME, writeSyntheticModel, type SyntheticModel } from '../support/synthetic-model.ts';
 import { launchChromium, PAGE_TIMEOUT_MS } from './harness.ts';
@@ -86,6 +87,7 @@ beforeAll(async () => {
       '/examples/': join(repoRoot, 'examples'),
       '/examples/bundle/': join(folder, 'bundle'),
       '/dist/cat-search/': join(folder, 'module'),
+      '/examples/cats-bundle/': join(folder, 'cats-bundle'),
     },
     { 'Content-Security-Policy': CSP, 'Cache-Control': 'no-store' },
   );
@@ -249,3 +251,61 @@ describe('cat-search element', () => {
     await page.close();
   });
 });
+
+const cats = findCats();
+
+describe.skipIf(!cats)(cats ? 'cat-search on the cats' : `cat-search on the cats (${CATS_MISSING})`, () => {
+  let copies: number[][];
+  let samples: number;
+
+  beforeAll(async () => {
+    // A made-up model of rank 16 over all the real pixels: the element's loading at full size, paging and copy marks are what is tested.
+    const { matrix, manifest } = await loadImages(cats!, { size: 64 });
+    samples = manifest.samples;
+    const model = join(folder, 'cats-model');
+    await mkdir(model, { recursive: true });
+    const rank = 16;
+    const W = Float32Array.from({ length: manifest.samples * rank }, (_, i) => {
+      const row = Math.floor(i / rank);
+      return matrix.data[row * matrix.features + (i % rank) * 97] / 255 + 0.01;
+    });
+    await writeNpyFile(join(model, 'W.npy'), W, [manifest.samples, rank]);
+    await writeNpyFile(join(model, 'H.npy'), new Float32Array(rank * matrix.features).fill(0.05), [rank, matrix.features]);
+    await writeFile(join(model, 'manifest.json'), JSON.stringify({ ...manifest, rank }));
+
+    const quiet = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      await exportCommand(['--model', model, '--data', cats!, '--out', join(folder, 'cats-bundle')]);
+    } finally {
+      quiet.mockRestore();
+    }
+    copies = JSON.parse(await readFile(join(folder, 'cats-bundle', 'manifest.json'), 'utf8')).copies;
+  });
+
+  it('loads, pages and marks copies', async () => {
+    const { page, problems } = await openEmbed(gpuBrowser);
+    await page.locator('cat-search').evaluate((element) => element.setAttribute('src', './cats-bundle/'));
+    await expect.poll(() => text(status(page)), { timeout: PAGE_TIMEOUT_MS }).toContain(`${samples} cats, rank 16`);
+    expect(await page.locator('cat-search [part="tile"]').count()).toBe(48);
+
+    await page.locator('cat-search [data-action="next"]').click();
+    await expect.poll(() => page.locator('cat-search [part="tile"]').first().getAttribute('data-index')).toBe('48');
+
+    const input = page.locator('cat-search [part="query"] input');
+    await input.fill(String(samples - 1));
+    await input.press('Enter');
+    await expect.poll(() => page.locator('cat-search [data-list="nearest"] [part="result"]').count()).toBe(8);
+    await expect.poll(() => page.locator(`cat-search [part="tile"][data-index="${samples - 1}"]`).getAttribute('aria-pressed')).toBe('true');
+
+    expect(copies.length).toBeGreaterThan(0);
+    const [first, second] = copies[0];
+    await input.fill(String(first));
+    await input.press('Enter');
+    const copy = page.locator(`cat-search [data-list="nearest"] [part="result"][data-index="${second}"]`);
+    await expect.poll(() => copy.getAttribute('data-mark')).toBe('exact-copy');
+    expect(await violations(page)).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+

@@ -157,9 +157,19 @@ export class CatSearch extends LitElement {
   override willUpdate(changed: PropertyValues<this>): void {
     if (this.src && this.src !== this.requestedSrc) void this.load(this.src);
     if (!this.src && this.requestedSrc !== undefined) this.unload();
-    if (changed.has('query') && this.query !== undefined && this.loaded) {
-      this.page = Math.floor(this.query / GRID_PAGE_SIZE);
+    if (changed.has('query') && this.query !== undefined && this.loaded) this.checkQuery(this.loaded.bundle.manifest.samples);
+  }
+
+  /** Clears a query that is not a sample of the bundle, naming it in the error line, else pages the grid to it. */
+  private checkQuery(samples: number): void {
+    const query = this.query;
+    if (query === undefined) return;
+    if (!Number.isSafeInteger(query) || query < 0 || query >= samples) {
+      this.inputError = `query ${String(query)} is not a cat of this bundle; set an integer from 0 to ${samples - 1}`;
+      this.query = undefined;
+      return;
     }
+    this.page = Math.floor(query / GRID_PAGE_SIZE);
   }
 
   override updated(changed: PropertyValues): void {
@@ -303,8 +313,8 @@ export class CatSearch extends LitElement {
       const copyGroup = new Map<number, readonly number[]>();
       for (const group of bundle.manifest.copies) for (const index of group) copyGroup.set(index, group);
       this.loaded = { src, bundle, chosen, copyGroup };
-      if (this.query !== undefined && (this.query < 0 || this.query >= samples)) this.query = undefined;
-      this.page = this.query === undefined ? 0 : Math.floor(this.query / GRID_PAGE_SIZE);
+      this.page = 0;
+      this.checkQuery(samples);
       this.state = 'ready';
       this.message = `${dataset}: ${samples} cats, rank ${rank}; searching on ${chosen.description}`;
     } catch (error) {

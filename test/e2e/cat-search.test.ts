@@ -147,7 +147,7 @@ describe('cat-search element', () => {
     await page.close();
   });
 
-  it('typing an index and count', async () => {
+  it('typed index, count and query', async () => {
     const { page, problems } = await openEmbed(gpuBrowser);
     const input = page.locator('cat-search [part="query"] input');
     await input.fill('5');
@@ -159,10 +159,14 @@ describe('cat-search element', () => {
     await expect.poll(() => page.locator('cat-search [data-list="nearest"] [part="result"]').count()).toBe(3);
     await expect.poll(() => page.locator('cat-search [data-list="farthest"] [part="result"]').count()).toBe(3);
 
+    await page.locator('cat-search').evaluate((element) => element.setAttribute('query', '12'));
+    await expect.poll(() => text(page.locator('cat-search [part="query"] [role="alert"]'))).toContain('query 12 is not a cat of this bundle');
+    expect(await queryIndex(page)).toBeNull();
+
     await input.fill('99');
     await input.press('Enter');
     await expect.poll(() => text(page.locator('cat-search [part="query"] [role="alert"]'))).toContain('index 99 is not a cat of this bundle');
-    expect(await queryIndex(page)).toBe('5');
+    expect(await queryIndex(page)).toBeNull();
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -12,8 +12,12 @@ const GPU_TEST_TIMEOUT_MS = 300_000;
 // Playwright drives the page for minutes on SwiftShader; the e2e tests get as long.
 const E2E_TEST_TIMEOUT_MS = 240_000;
 
-/** Vitest browser mode in headless Chromium with WebGPU, on 127.0.0.1 (a secure context). */
-const headlessChromium = {
+/**
+ * Vitest browser mode in headless Chromium with WebGPU, on 127.0.0.1 (a
+ * secure context). A function, because vitest names the instances it is
+ * given, so two projects cannot share one object.
+ */
+const headlessChromium = () => ({
   enabled: true,
   headless: true,
   api: { host: '127.0.0.1' },
@@ -21,7 +25,7 @@ const headlessChromium = {
     launchOptions: { executablePath: findChromium() ?? undefined, args: chromiumArgs },
   }),
   instances: [{ browser: 'chromium' as const }],
-};
+});
 
 export default defineConfig({
   server: { host: '127.0.0.1' },
@@ -65,7 +69,7 @@ export default defineConfig({
           testTimeout: GPU_TEST_TIMEOUT_MS,
           hookTimeout: GPU_TEST_TIMEOUT_MS,
           maxWorkers: 1,
-          browser: headlessChromium,
+          browser: headlessChromium(),
         },
       },
       {
@@ -75,7 +79,7 @@ export default defineConfig({
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
           testTimeout: 60_000,
-          browser: headlessChromium,
+          browser: headlessChromium(),
         },
       },
       {

@@ -44,7 +44,7 @@ export async function loadInput(path: string, options: InputOptions): Promise<Pa
 }
 
 /** Checks the NumPy magic bytes, so a packed matrix is read whatever its file name. */
-async function isNpyFile(path: string): Promise<boolean> {
+export async function isNpyFile(path: string): Promise<boolean> {
   if (path.toLowerCase().endsWith('.npy')) return true;
   let file;
   try {

@@ -3,6 +3,7 @@
  * playground runs in the browser.
  */
 import { UsageError } from './args.ts';
+import { exportCommand } from './export.ts';
 import { packCommand } from './pack.ts';
 import { searchCommand } from './search.ts';
 import { trainCommand } from './train.ts';
@@ -22,10 +23,14 @@ commands:
       for any β-divergence, or coordinate descent) and write W.npy, H.npy,
       history.json and manifest.json to DIR.
 
-  search --model DIR --query INDEX|IMAGE [-k 8] [--dissimilar]
-      Print the samples whose rows of W are most similar (by cosine) to the
-      query's, as JSON lines {index, file, similarity}. An image query is
-      projected onto H first.
+  search --model DIR --query INDEX|IMAGE [-k 8] [--dissimilar] [--gpu]
+      Print the cats of a trained model most (or least) similar to one of its
+      rows or to an image file, by cosine similarity of the rows of W.
+
+  export --model DIR --data <folder|zip|V.npy> --out BUNDLE [--max-thumbnail 32]
+      Write a search bundle (manifest.json, W.npy, norms.npy, H.npy,
+      sprite.png) for the <cat-search> element from a trained model and the
+      images it was trained on.
 
 Run 'catlab <command> --help' for a command's options.`;
 
@@ -33,6 +38,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   pack: packCommand,
   train: trainCommand,
   search: searchCommand,
+  export: exportCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -265,6 +265,11 @@ export class GpuNmf {
     return this.measure();
   }
 
+  /** The storage buffer of W (`samples × rank` f32, row-major), for readers such as the search; only the solver writes it. */
+  get wBuffer(): GPUBuffer {
+    return this.ctx.W;
+  }
+
   async readW(): Promise<Float32Array> {
     return readFloat32(this.device, this.ctx.W, this.samples * this.rank);
   }

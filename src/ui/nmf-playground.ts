@@ -2,7 +2,9 @@
  * `<nmf-playground>`: the whole page. Starts the training worker, loads the
  * dataset the URL and the dev server choose, starts training at once, and
  * routes the worker's events to the components and the user's commands to
- * the worker. Settings are mirrored into the URL.
+ * the worker. Settings are mirrored into the URL. A click on a sample in
+ * `<reconstruction-view>` or among a component's top samples makes it the
+ * query of `<search-panel>`.
  */
 import { css, html, LitElement, nothing } from 'lit';
 import { createPlaygroundWorker, type PlaygroundWorkerHandle } from '../worker/client.ts';
@@ -24,6 +26,7 @@ import { collectDroppedFiles, type DroppedFiles } from './file-drop.ts';
 import { FramePoller } from './frame-poller.ts';
 import './loss-chart.ts';
 import './reconstruction-view.ts';
+import './search-panel.ts';
 import './status-line.ts';
 import type { TrainingCommand } from './training-controls.ts';
 import './training-controls.ts';
@@ -114,8 +117,9 @@ export class NmfPlayground extends LitElement {
       </section>
       <div class="columns">
         <section><loss-chart></loss-chart></section>
-        <section><reconstruction-view></reconstruction-view></section>
+        <section><reconstruction-view @search-sample=${this.onSearchSample}></reconstruction-view></section>
       </div>
+      <section><search-panel></search-panel></section>
       <section>
         <component-tiles .colormap=${this.options.colormap} @colormap-change=${this.onColormapChange} @sample-chosen=${this.onSampleChosen}></component-tiles>
       </section>
@@ -125,6 +129,9 @@ export class NmfPlayground extends LitElement {
   override firstUpdated(): void {
     const tiles = this.renderRoot.querySelector('component-tiles')!;
     tiles.topSamplesSource = (component) => this.api().topSamples(component, TOP_SAMPLE_COUNT);
+    const search = this.renderRoot.querySelector('search-panel')!;
+    search.searchSource = (request) => this.api().search(request);
+    search.exportSource = () => this.api().exportBundle();
   }
 
   private api() {
@@ -176,6 +183,7 @@ export class NmfPlayground extends LitElement {
           this.shownSamples = event.samples;
           this.renderRoot.querySelector('component-tiles')?.showSnapshot(event);
           this.renderRoot.querySelector('reconstruction-view')?.showSnapshot(event);
+          this.renderRoot.querySelector('search-panel')?.snapshotArrived();
           break;
         case EventType.error:
           this.showError(reviveError(event.error), event.recovery);
@@ -249,8 +257,13 @@ export class NmfPlayground extends LitElement {
     history.replaceState(null, '', `${location.pathname}${formatPageOptions(options)}${location.hash}`);
   }
 
-  /** Puts a sample first among those shown above their reconstruction. */
+  private onSearchSample(event: CustomEvent<number>): void {
+    this.renderRoot.querySelector('search-panel')?.searchFor({ index: event.detail });
+  }
+
+  /** Puts a sample first among those shown above their reconstruction, and searches for it. */
   private onSampleChosen(event: CustomEvent<number>): void {
+    this.renderRoot.querySelector('search-panel')?.searchFor({ index: event.detail });
     const others = this.shownSamples.filter((sample) => sample !== event.detail);
     const samples = [event.detail, ...others].slice(0, SHOWN_SAMPLE_COUNT);
     void this.call(() => this.api().chooseSamples(samples));

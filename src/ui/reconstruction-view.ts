@@ -1,6 +1,7 @@
 /**
  * `<reconstruction-view>`: chosen samples of V above their current
- * reconstruction, the same rows of W·H, each with its relative error.
+ * reconstruction, the same rows of W·H, each with its relative error. A
+ * click on a sample dispatches `search-sample` with its index.
  *
  * @example
  * view.showSnapshot(snapshot);
@@ -17,6 +18,7 @@ export class ReconstructionView extends LitElement {
     .row { display: flex; gap: 8px; flex-wrap: wrap; }
     figure { margin: 0; text-align: center; font-size: 0.75em; font-variant-numeric: tabular-nums; }
     canvas { width: 84px; height: 84px; image-rendering: pixelated; display: block; }
+    canvas[data-role=original] { cursor: pointer; }
   `;
 
   private shown?: Shown;
@@ -33,13 +35,17 @@ export class ReconstructionView extends LitElement {
       <div class="row">
         ${(shown?.samples ?? []).map(
           (sample, slot) => html`<figure>
-            <canvas data-role="original" data-slot=${slot} title="sample ${sample}"></canvas>
+            <canvas data-role="original" data-slot=${slot} title="sample ${sample}" @click=${() => this.searchSample(sample)}></canvas>
             <canvas data-role="reconstruction" data-slot=${slot}></canvas>
             <figcaption>#${sample}<br />error ${(shown!.sampleErrors[slot] * 100).toFixed(1)} %</figcaption>
           </figure>`,
         )}
       </div>
     `;
+  }
+
+  private searchSample(index: number): void {
+    this.dispatchEvent(new CustomEvent('search-sample', { detail: index, bubbles: true, composed: true }));
   }
 
   override updated(): void {

@@ -3,6 +3,7 @@
  * and the trainer, and serves `PlaygroundApi` to the page through comlink.
  */
 import * as Comlink from 'comlink';
+import { createBrowserDecoder } from '../data/decode-browser.ts';
 import { adapterName, NoAdapterError, requestDevice, watchDevice, type GpuFailure } from '../gpu/device.ts';
 import type { U8Matrix } from '../nmf/matrix.ts';
 import { loadDataset } from './datasets/load.ts';
@@ -17,6 +18,9 @@ import {
   type LoadProgress,
   type PlaygroundApi,
   type PollCursor,
+  type BundleExport,
+  type SearchRequest,
+  type SearchResponse,
   type Settings,
   type StartOptions,
   type TopSamples,
@@ -24,6 +28,8 @@ import {
 } from './protocol.ts';
 import { largestInColumn } from './snapshot.ts';
 import { createCpuSolver, createGpuSolver, type Solver, type SolverStart } from './solver.ts';
+import { encodePngInWorker, exportBundle } from './bundle-export.ts';
+import { describeDataset, SampleSearch } from './search.ts';
 import { Trainer } from './trainer.ts';
 
 /** Time to wait for `device.lost` after a run failed, before calling the failure something else (milliseconds). */
@@ -44,6 +50,7 @@ class PlaygroundWorker implements PlaygroundApi {
     },
     { ...DEFAULT_SETTINGS },
   );
+  private readonly sampleSearch = new SampleSearch(this.trainer, createBrowserDecoder());
 
   async start(options: StartOptions): Promise<EngineInfo> {
     this.debug = options.debug;
@@ -87,6 +94,7 @@ class PlaygroundWorker implements PlaygroundApi {
         skipped: dataset.skipped,
         fromCache,
       };
+      this.sampleSearch.setDataset(describeDataset(dataset.matrix, dataset.names));
       await this.trainer.setData({ matrix: dataset.matrix, width: dataset.width, height: dataset.height });
       return this.dataset;
     } finally {
@@ -161,6 +169,23 @@ class PlaygroundWorker implements PlaygroundApi {
 
   chooseSamples(indices: number[]): Promise<void> {
     return this.trainer.chooseSamples(indices);
+  }
+
+  async search(request: SearchRequest): Promise<SearchResponse> {
+    const result = await this.sampleSearch.search(request);
+    const arrays = [result.queryPixels, result.queryReconstruction, result.originals, result.reconstructions];
+    return Comlink.transfer(result, arrays.map((array) => array.buffer));
+  }
+
+  async exportBundle(): Promise<BundleExport> {
+    const name = this.dataset?.name ?? 'catlab';
+    const dataset = { name, names: this.names, copies: this.sampleSearch.copies };
+    const result = await this.trainer.betweenBatches(async (solver, factors) => {
+      const data = this.trainer.trainingData;
+      if (!data) throw new Error('no dataset is loaded yet; load one before exporting');
+      return exportBundle(data, factors, solver.rank, dataset, encodePngInWorker);
+    });
+    return Comlink.transfer(result, [result.zip.buffer]);
   }
 
   async resume(): Promise<void> {

@@ -228,6 +228,77 @@ export interface TopSamples {
   height: number;
 }
 
+/** What a search starts from: a sample of the dataset, or a photo the user opened. */
+export type SearchQuery =
+  | { index: number }
+  /** JPEG or PNG bytes of any size, in colour or gray; the worker converts them as it converted the dataset. */
+  | { photo: Uint8Array; name: string };
+
+export interface SearchRequest {
+  query: SearchQuery;
+  /** Results per list, at least 1. */
+  k: number;
+  /** Also return the k least similar samples. */
+  dissimilar: boolean;
+}
+
+/** One sample a search found. */
+export interface SearchHit {
+  index: number;
+  /** Cosine similarity of its row of W to the query's row, in [−1, 1]. */
+  similarity: number;
+  /** Source file name, data to show as text only. */
+  name: string;
+  /** Its pixels are byte-identical to the query's. */
+  exactCopy: boolean;
+  /** Its similarity is at least `NEAR_DUPLICATE_SIMILARITY` (0.9999). */
+  nearDuplicate: boolean;
+}
+
+/**
+ * The result of `search()`. Similarities and reconstructions come from W and
+ * H of the same iteration.
+ *
+ * Results do not update by themselves: the page calls `search()` again with
+ * the same request when a newer snapshot arrives, at most once a second.
+ */
+export interface SearchResponse {
+  iteration: number;
+  /** Engine the ranking ran on: the GPU when training runs on the GPU. */
+  engine: 'gpu' | 'cpu';
+  width: number;
+  height: number;
+  /** The query's sample index; absent for a photo. */
+  queryIndex?: number;
+  queryName: string;
+  /** `features` pixels of the query (for a photo, after grayscale and resize). */
+  queryPixels: Uint8Array;
+  /** `features` values of the query's row of W·H (for a photo, its projection onto H), on the [0, 1] scale of V. */
+  queryReconstruction: Float32Array;
+  /** Other samples whose pixels are byte-identical to the query's, ascending. */
+  exactCopies: number[];
+  /** Most similar first; the query's own row is left out. */
+  nearest: SearchHit[];
+  /** Least similar first; empty unless `dissimilar` was requested. */
+  farthest: SearchHit[];
+  /** `(nearest.length + farthest.length) × features` pixels of the hits, nearest first. */
+  originals: Uint8Array;
+  /** Same layout as `originals`: the hits' rows of W·H on the [0, 1] scale of V. */
+  reconstructions: Float32Array;
+  /** Samples whose row of W is all zeros; they have no direction, so no result lists them. */
+  zeroRows: number[];
+  /** Set when the query's own row is all zeros or not finite; both lists are then empty. */
+  invalidQuery?: 'zero' | 'non-finite';
+}
+
+/** A zip of the search bundle folder `bundle/`, for `<cat-search>`. */
+export interface BundleExport {
+  /** The zip file's bytes, to save as `bundle.zip`. */
+  zip: Uint8Array;
+  samples: number;
+  iteration: number;
+}
+
 /**
  * The worker's API, called through comlink.
  *
@@ -261,6 +332,17 @@ export interface PlaygroundApi {
   topSamples(component: number, count: number): Promise<TopSamples>;
   /** Chooses the samples that snapshots reconstruct. */
   chooseSamples(indices: number[]): Promise<void>;
+  /**
+   * Ranks the samples by cosine similarity of their rows of W to the query's,
+   * between two training batches, on the engine that trains.
+   *
+   * @example
+   * const result = await api.search({ query: { index: 3 }, k: 8, dissimilar: true });
+   * result.nearest[0].exactCopy; // true when sample 3 has a byte-identical copy
+   */
+  search(request: SearchRequest): Promise<SearchResponse>;
+  /** Builds the search bundle from the current W and H and returns it as a zip of the folder `bundle/`. */
+  exportBundle(): Promise<BundleExport>;
   /** After a device loss: gets a new device and continues from the last snapshot of W and H. */
   resume(): Promise<void>;
   /** Debug only (`start({ debug: true })`): destroys the GPU device, as a driver reset would. */

@@ -25,6 +25,8 @@ export interface Solver {
   /** Bytes of GPU buffers held; 0 on the CPU. */
   readonly gpuBytes: number;
   run(iterations: number, options: SolverRunOptions): Promise<void>;
+  /** The device and the buffer of W, which a search can read in place; absent on the CPU. */
+  readonly gpuW?: { device: GPUDevice; buffer: GPUBuffer };
   /** Copies W and H into CPU memory. */
   readFactors(): Promise<Factors>;
   destroy(): void;
@@ -58,6 +60,10 @@ class GpuSolver implements Solver {
 
   get gpuBytes(): number {
     return this.nmf.allocatedBytes;
+  }
+
+  get gpuW(): { device: GPUDevice; buffer: GPUBuffer } {
+    return { device: this.nmf.device, buffer: this.nmf.wBuffer };
   }
 
   async run(iterations: number, options: SolverRunOptions): Promise<void> {

@@ -76,6 +76,8 @@ export class Trainer {
   private iterationsPerSubmit = 1;
   private lossReported = false;
   private lastSnapshotTime = 0;
+  /** Tasks that wait for the training loop to finish its current batch. */
+  private batchTasks: (() => Promise<void>)[] = [];
 
   constructor(private readonly host: TrainerHost, public settings: Settings) {}
 
@@ -89,6 +91,27 @@ export class Trainer {
 
   get matrix(): U8Matrix | undefined {
     return this.data?.matrix;
+  }
+
+  get trainingData(): TrainingData | undefined {
+    return this.data;
+  }
+
+  /**
+   * Runs `task` while no iteration runs: at once when paused, else after the
+   * batch in progress, so that it delays training by its own duration only.
+   * `factors` are W and H of the solver's current iteration. Like the other
+   * commands, tasks run one at a time in the order they arrive.
+   */
+  betweenBatches<T>(task: (solver: Solver, factors: FactorBackup) => Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
+      const solver = this.requireSolver();
+      const run = async () => task(solver, await this.currentFactors(solver));
+      if (!this.loop) return run();
+      return new Promise<T>((resolve, reject) => {
+        this.batchTasks.push(() => run().then(resolve, reject));
+      });
+    });
   }
 
   /** Replaces the dataset and starts a new run on it, paused. */
@@ -288,6 +311,8 @@ export class Trainer {
     this.loop = this.trainUntilStopped(this.solver, abort.signal).finally(() => {
       this.loop = undefined;
       this.loopAbort = undefined;
+      // A task queued after the loop's last check but before this point would otherwise wait forever.
+      void this.runBatchTasks();
     });
   }
 
@@ -303,13 +328,30 @@ export class Trainer {
         await this.runIterations(solver, count, signal);
         const backupDue = performance.now() - this.lastSnapshotTime > BACKUP_INTERVAL_MS;
         if ((this.snapshotWanted || backupDue) && !signal.aborted) await this.takeSnapshot();
+        await this.runBatchTasks();
       }
       if (this.state !== 'training') return;
       await this.takeSnapshot();
       this.state = solver.iteration >= this.settings.maxIterations ? 'done' : 'paused';
     } catch (error) {
       await this.handleRunError(error);
+    } finally {
+      // Tasks queued during the last batch still run, and fail on their own if the solver failed.
+      await this.runBatchTasks();
     }
+  }
+
+  private async runBatchTasks(): Promise<void> {
+    while (this.batchTasks.length > 0) await this.batchTasks.shift()!();
+  }
+
+  /** W and H of the solver's iteration: the backup when it is that recent, else read now and kept as the backup. */
+  private async currentFactors(solver: Solver): Promise<FactorBackup> {
+    if (this.backup && this.backup.iteration === solver.iteration) return this.backup;
+    const iteration = solver.iteration;
+    const factors = await solver.readFactors();
+    this.backup = { W: factors.W, H: factors.H, iteration };
+    return this.backup;
   }
 
   private async runIterations(solver: Solver, iterations: number, signal?: AbortSignal): Promise<void> {

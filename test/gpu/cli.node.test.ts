@@ -81,6 +81,29 @@ describe('catlab CLI', () => {
     expect(await readFile(join(again, 'W.npy'))).toEqual(before);
   });
 
+  it('export turns a trained model into a bundle', async () => {
+    const bundle = join(folder, 'bundle');
+    const { stderr } = await catlab(['export', '--model', join(folder, 'model'), '--data', join(folder, 'packed', 'V.npy'), '--out', bundle]);
+    expect(stderr).toMatch(/wrote .*bundle: 12 samples, rank 3/);
+    const manifest = JSON.parse(await readFile(join(bundle, 'manifest.json'), 'utf8'));
+    expect(manifest).toMatchObject({ format: 'catlab-search-bundle', samples: 12, rank: 3, imageWidth: 8, imageHeight: 8 });
+    expect(manifest.files[11]).toBe('12.jpg');
+    const W = decodeNpy(new Uint8Array(await readFile(join(bundle, 'W.npy'))));
+    expect([W.dtype, W.shape]).toEqual(['float32', [12, 3]]);
+    const png = await readFile(join(bundle, 'sprite.png'));
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+  });
+
+  it('export rejects a zero thumbnail size', async () => {
+    const args = ['export', '--model', join(folder, 'model'), '--data', join(folder, 'images'), '--out', join(folder, 'other'), '--max-thumbnail', '0'];
+    const failure = (await catlab(args).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => error,
+    )) as { code: number; stderr: string };
+    expect(failure.code).toBe(2);
+    expect(failure.stderr).toMatch(/--max-thumbnail 0 is invalid/);
+  });
+
   it('train rejects a rank above min(samples, features) with the fix', async () => {
     await expect(catlab(['train', join(folder, 'packed', 'V.npy'), '--rank', '13', '--iters', '1', '--out', join(folder, 'bad')])).rejects.toMatchObject({
       stderr: expect.stringMatching(/rank 13 is invalid for 12 samples × 64 features; choose an integer from 1 to 12/),

@@ -30,7 +30,7 @@ import './search-panel.ts';
 import './status-line.ts';
 import type { TrainingCommand } from './training-controls.ts';
 import './training-controls.ts';
-import { formatPageOptions, parsePageOptions, type PageOptions } from './url-state.ts';
+import { formatPageOptions, readPageOptions, type PageOptions } from './url-state.ts';
 
 /** Samples listed when a component tile is clicked. */
 const TOP_SAMPLE_COUNT = 12;
@@ -65,9 +65,14 @@ export class NmfPlayground extends LitElement {
   private readonly onDragOver = (event: DragEvent) => event.preventDefault();
   private readonly onDrop = (event: DragEvent) => this.handleDrop(event);
 
+  /** Notices about invalid URL parameters, shown on the banner once the page renders. */
+  private readonly urlNotices: string[];
+
   constructor() {
     super();
-    this.options = parsePageOptions(location.search);
+    const { options, notices } = readPageOptions(location.search);
+    this.options = options;
+    this.urlNotices = notices;
   }
 
   override connectedCallback(): void {
@@ -127,6 +132,11 @@ export class NmfPlayground extends LitElement {
   }
 
   override firstUpdated(): void {
+    if (this.urlNotices.length > 0) {
+      for (const notice of this.urlNotices) this.showError(new Error(notice), 'none');
+      // Rewrite the URL to the values actually used, so a shared link matches the run.
+      this.setOptions(this.options);
+    }
     const tiles = this.renderRoot.querySelector('component-tiles')!;
     tiles.topSamplesSource = (component) => this.api().topSamples(component, TOP_SAMPLE_COUNT);
     const search = this.renderRoot.querySelector('search-panel')!;

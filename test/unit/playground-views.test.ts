@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { matmul } from '../../src/nmf/reference.ts';
 import { colormapTable } from '../../src/ui/colormap.ts';
-import { formatPageOptions, parsePageOptions } from '../../src/ui/url-state.ts';
+import { formatPageOptions, parsePageOptions, readPageOptions } from '../../src/ui/url-state.ts';
 import { largestInColumn, reconstruct, spreadSamples } from '../../src/worker/snapshot.ts';
 
 describe('page options in the URL', () => {
@@ -17,6 +17,34 @@ describe('page options in the URL', () => {
     const defaults = parsePageOptions('');
     expect(options).toEqual(defaults);
     expect(formatPageOptions(defaults)).toBe('');
+  });
+
+  it('name each invalid parameter in a notice', () => {
+    const { options, notices } = readPageOptions('?rank=0&seed=-1&max=-5&size=0&update=0&limit=abc&cmap=jet&step=2.5');
+    expect(options).toEqual(parsePageOptions(''));
+    expect(notices).toEqual([
+      'URL parameter limit=abc is invalid (an integer from 1 to 9007199254740991); using all images',
+      'URL parameter rank=0 is invalid (an integer from 1 to 4096); using 16',
+      'URL parameter seed=-1 is invalid (an integer from 0 to 4294967295); using 1',
+      'URL parameter update=0 is invalid (an integer from 1 to 100000); using 10',
+      'URL parameter max=-5 is invalid (an integer from 1 to 100000000); using 5000',
+      'URL parameter size=0 is invalid (an integer from 1 to 1024); using 64',
+      'URL parameter cmap=jet is invalid (one of viridis, bone, gray); using viridis',
+      'URL parameter step=2.5 is invalid (an integer from 1 to 1000000); using 10',
+    ]);
+  });
+
+  it('reject rank=99999, rank=2.5 and an empty rank', () => {
+    for (const text of ['99999', '2.5', '']) {
+      const { options, notices } = readPageOptions(`?rank=${text}`);
+      expect(options.settings.rank).toBe(16);
+      expect(notices).toEqual([`URL parameter rank=${text} is invalid (an integer from 1 to 4096); using 16`]);
+    }
+  });
+
+  it('give no notice for valid or missing values', () => {
+    expect(readPageOptions('?rank=50&cpu=1').notices).toEqual([]);
+    expect(readPageOptions('').notices).toEqual([]);
   });
 });
 

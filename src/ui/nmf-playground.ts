@@ -249,8 +249,9 @@ export class NmfPlayground extends LitElement {
       this.setOptions({ ...this.options, settings: { ...this.options.settings, ...changes } });
     } catch (error) {
       this.showError(error, 'none');
-      // Re-render the controls with the settings still in force.
-      this.options = { ...this.options };
+      // Re-render the controls with the settings still in force. A new settings
+      // object makes Lit update them, and their live() bindings overwrite the rejected text.
+      this.options = { ...this.options, settings: { ...this.options.settings } };
     }
   }
 

@@ -11,6 +11,7 @@
  * controls.addEventListener('command', (e) => run(e.detail));
  */
 import { css, html, LitElement } from 'lit';
+import { live } from 'lit/directives/live.js';
 import { DEFAULT_SETTINGS, type Settings, type TrainingState } from '../worker/protocol.ts';
 
 export type TrainingCommand =
@@ -80,7 +81,7 @@ export class TrainingControls extends LitElement {
       </div>
       <div class="settings">
         ${this.numberField('rank', 'rank', this.settings.rank, 1)}
-        <label>seed <input name="seed" type="number" min="0" .value=${String(this.settings.seed)} @change=${this.onSettingChange} /></label>
+        <label>seed <input name="seed" type="number" min="0" .value=${live(String(this.settings.seed))} @change=${this.onSettingChange} /></label>
         ${this.numberField('iterations per update', 'iterationsPerUpdate', this.settings.iterationsPerUpdate, 1)}
         ${this.numberField('max iterations', 'maxIterations', this.settings.maxIterations, 1)}
         <label>N <input name="stepSize" type="number" min="1" .value=${String(this.stepSize)} @change=${this.onStepSizeChange} /></label>
@@ -90,17 +91,22 @@ export class TrainingControls extends LitElement {
   }
 
   private numberField(label: string, name: keyof Settings, value: number, min: number) {
-    return html`<label>${label} <input name=${name} type="number" min=${min} .value=${String(value)} @change=${this.onSettingChange} /></label>`;
+    return html`<label>${label} <input name=${name} type="number" min=${min} .value=${live(String(value))} @change=${this.onSettingChange} /></label>`;
   }
 
   private onSettingChange(event: Event): void {
     const input = event.target as HTMLInputElement;
     const name = input.name as keyof Settings;
-    const value = Number(input.value);
-    if (!Number.isInteger(value) || value < Number(input.min || 0)) {
+    // An emptied field (or text the browser cannot read as a number) has no value to check, so it shows the setting again.
+    if (input.value.trim() === '') {
       input.value = String(this.settings[name]);
       return;
     }
+
+    // Every other value goes to the worker, which checks it against the data set, so
+    // all invalid values get the same banner message. The page then re-renders
+    // the field with the setting still in force.
+    const value = Number(input.value);
     this.dispatchEvent(new CustomEvent('settings-change', { detail: { [name]: value }, bubbles: true, composed: true }));
   }
 

@@ -168,7 +168,7 @@ export class Trainer {
   configure(changes: Partial<Settings>): Promise<void> {
     return this.exclusive(async () => {
       const next = { ...this.settings, ...changes };
-      if (this.data) checkSettings(next, this.data.matrix);
+      checkSettings(next, this.data?.matrix);
       const restart = next.rank !== this.settings.rank || next.seed !== this.settings.seed;
       this.settings = next;
       if (!restart || !this.data) return;

@@ -91,6 +91,22 @@ describe('playground trainer on the CPU engine', () => {
     expect(trainer.settings.rank).toBe(3);
   });
 
+  it('rejects every invalid rank alike', async () => {
+    const trainer = await trainerOn(v);
+    for (const rank of [0, -3, 2.5, 13, 99999]) {
+      await expect(trainer.configure({ rank })).rejects.toThrow(
+        `rank ${rank} is invalid for 12 samples × 16 features; choose an integer from 1 to 12 (min(samples, features))`,
+      );
+      expect(trainer.settings.rank).toBe(3);
+    }
+  });
+
+  it('rejects a fractional rank before data', async () => {
+    const trainer = new Trainer(cpuHost, { rank: 3, seed: 7, iterationsPerUpdate: 2, maxIterations: 1000 });
+    await expect(trainer.configure({ rank: 2.5 })).rejects.toThrow(/rank 2.5 is invalid; choose an integer from 1/);
+    expect(trainer.settings.rank).toBe(3);
+  });
+
   it('polls send losses incrementally and each snapshot once', async () => {
     const trainer = await trainerOn(v);
     await trainer.step(3);

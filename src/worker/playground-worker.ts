@@ -72,6 +72,10 @@ class PlaygroundWorker implements PlaygroundApi {
     this.loadAbort = abort;
     const limit = this.engine.kind === 'cpu' ? Math.min(source.limit ?? CPU_SAMPLE_LIMIT, CPU_SAMPLE_LIMIT) : source.limit;
     this.loadProgress = { phase: 'reading', done: 0, total: 1 };
+    // A load that fails or is cancelled before it replaces the data leaves the previous run as it was:
+    // training again if it was training, else paused.
+    const wasTraining = this.trainer.state === 'training';
+    let replacedData = false;
     try {
       await this.trainer.pause();
       const { dataset, fromCache } = await loadDataset(
@@ -83,6 +87,7 @@ class PlaygroundWorker implements PlaygroundApi {
         },
       );
       throwIfAborted(abort.signal);
+      replacedData = true;
       this.names = dataset.names;
       this.dataset = {
         name: dataset.name,
@@ -97,6 +102,10 @@ class PlaygroundWorker implements PlaygroundApi {
       this.sampleSearch.setDataset(describeDataset(dataset.matrix, dataset.names));
       await this.trainer.setData({ matrix: dataset.matrix, width: dataset.width, height: dataset.height });
       return this.dataset;
+    } catch (error) {
+      // A newer load aborts this one and takes over, so only the latest load resumes the old run.
+      if (wasTraining && !replacedData && this.loadAbort === abort) await this.trainer.play();
+      throw error;
     } finally {
       if (this.loadAbort === abort) {
         this.loadAbort = undefined;

@@ -20,6 +20,8 @@ export interface PackFilesOptions {
   onProgress: ProgressReporter;
 }
 
+const NOT_A_ZIP_REASON = 'not a valid zip archive, because the name ends in .zip but the file lacks the zip signature';
+
 async function bytesOf(blob: Blob): Promise<Uint8Array> {
   return new Uint8Array(await blob.arrayBuffer());
 }
@@ -38,7 +40,7 @@ async function expandZips(entries: ImageEntry[]): Promise<{ entries: PackEntry[]
     }
     const bytes = await bytesOf(entry.blob);
     if (!isZipArchive(bytes)) {
-      skipped.push({ name: entry.name, reason: 'the file ends in .zip but is not a zip archive' });
+      skipped.push({ name: entry.name, reason: NOT_A_ZIP_REASON });
       continue;
     }
     try {
@@ -55,6 +57,13 @@ async function expandZips(entries: ImageEntry[]): Promise<{ entries: PackEntry[]
 /** Packs the images among `entries`; files that are not readable images come back in `manifest.skipped`. */
 export async function packFiles(entries: ImageEntry[], options: PackFilesOptions): Promise<PackResult> {
   const expanded = await expandZips(entries);
+  if (expanded.entries.length === 0 && expanded.skipped.length > 0) {
+    // Only zips that failed to open were given, so say why each failed rather than report an empty file list.
+    const reasons = expanded.skipped
+      .map((skip) => (skip.reason === NOT_A_ZIP_REASON ? `${skip.name} is ${skip.reason}` : `${skip.name} failed to open: ${skip.reason}`))
+      .join('. ');
+    throw new Error(`${reasons}. Open a zip archive of images or a folder of images.`);
+  }
   const result = await packImages(expanded.entries, createBrowserDecoder(), {
     source: options.source,
     size: options.size,

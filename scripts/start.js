@@ -54,7 +54,17 @@ const server = await createServer({
   root,
   server: { host: '127.0.0.1', port, strictPort: port !== undefined },
 });
-await server.listen();
+try {
+  await server.listen();
+} catch (error) {
+  // With --port, Vite binds only that port (strictPort) and rejects with "Port N is already in use" (message text of Vite 8.4).
+  if (port === undefined || !/already in use/.test(String(error?.message))) throw error;
+  process.stderr.write(
+    `npm start: port ${port} on 127.0.0.1 is already in use; choose another with --port N, or leave out --port to take the next free one\n`,
+  );
+  await server.close();
+  process.exit(1);
+}
 
 const url = server.resolvedUrls?.local[0] ?? `http://127.0.0.1:${server.config.server.port}/`;
 process.stdout.write(`catlab playground: ${url}\n`);

@@ -160,10 +160,25 @@ export class CatSearch extends LitElement {
     if (changed.has('query') && this.query !== undefined && this.loaded) this.checkQuery(this.loaded.bundle.manifest.samples);
   }
 
+  /**
+   * Quotes the attribute text behind a property that reads as NaN, because
+   * Lit's Number converter turns text such as "abc" into NaN and the message
+   * should show what the page wrote.
+   */
+  private attributeText(name: 'query' | 'count', value: number): string {
+    const text = this.getAttribute(name);
+    return Number.isNaN(value) && text !== null ? JSON.stringify(text) : String(value);
+  }
+
   /** Clears a query that is not a sample of the bundle, naming it in the error line, else pages the grid to it. */
   private checkQuery(samples: number): void {
     const query = this.query;
     if (query === undefined) return;
+    if (Number.isNaN(query)) {
+      this.inputError = `query ${this.attributeText('query', query)} is invalid; give a sample index from 0 to ${samples - 1}`;
+      this.query = undefined;
+      return;
+    }
     if (!Number.isSafeInteger(query) || query < 0 || query >= samples) {
       this.inputError = `query ${String(query)} is not a cat of this bundle; set an integer from 0 to ${samples - 1}`;
       this.query = undefined;
@@ -356,7 +371,7 @@ export class CatSearch extends LitElement {
     const token = ++this.searchToken;
     const countIsValid = Number.isSafeInteger(this.count) && this.count > 0;
     const k = countIsValid ? this.count : DEFAULT_COUNT;
-    this.inputError = countIsValid ? '' : `count ${String(this.count)} is invalid, so ${DEFAULT_COUNT} cats are shown; set count to an integer of at least 1`;
+    this.inputError = countIsValid ? '' : `count ${this.attributeText('count', this.count)} is invalid, so ${DEFAULT_COUNT} cats are shown; set count to an integer of at least 1`;
     try {
       const [result] = await loaded.chosen.engine.search([query], { k, dissimilar: true });
       if (token !== this.searchToken) return;

@@ -171,6 +171,25 @@ describe('cat-search element', () => {
     await page.close();
   });
 
+  it('quotes non-numeric query and count', async () => {
+    const { page, problems } = await openEmbed(gpuBrowser);
+    const alert = page.locator('cat-search [part="query"] [role="alert"]');
+    await expect.poll(() => page.locator('cat-search [part="tile"]').count()).toBe(12);
+
+    await page.locator('cat-search').evaluate((element) => element.setAttribute('query', 'abc'));
+    await expect.poll(() => text(alert)).toBe('query "abc" is invalid; give a sample index from 0 to 11');
+    expect(await queryIndex(page)).toBeNull();
+
+    await page.locator('cat-search').evaluate((element) => {
+      element.setAttribute('count', 'abc');
+      element.setAttribute('query', '4');
+    });
+    await expect.poll(() => text(alert)).toContain('count "abc" is invalid');
+    expect(await text(alert)).not.toContain('NaN');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('marks exact copies', async () => {
     const { page } = await openEmbed(gpuBrowser);
     const [first, second] = synthetic.copyRows;

@@ -131,13 +131,16 @@ export function readImageSize(bytes: Uint8Array, format: ImageFormat): { width: 
   return readJpegFrameSize(bytes);
 }
 
+/** Advice that ends the too-large message of `checkPixelLimit`; search replaces it with advice for a query photo. */
+export const SHRINK_BEFORE_PACKING = 'shrink it before packing';
+
 /** Throws `ImageDecodeError` when the header of `bytes` declares more than `maxPixels` pixels. */
 export function checkPixelLimit(bytes: Uint8Array, format: ImageFormat, maxPixels: number): void {
   const size = readImageSize(bytes, format);
   if (size && size.width * size.height > maxPixels) {
     throw new ImageDecodeError(
       `the image is ${size.width}×${size.height} = ${formatCount(size.width * size.height, 'pixel')}, ` +
-        `over the limit of ${formatCount(maxPixels, 'pixel')}; shrink it before packing`,
+        `over the limit of ${formatCount(maxPixels, 'pixel')}; ${SHRINK_BEFORE_PACKING}`,
     );
   }
 }

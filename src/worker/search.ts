@@ -5,7 +5,7 @@
  * own buffer of W when the solver is on the GPU, else on the CPU.
  */
 import { findDuplicateRows } from '../data/duplicates.ts';
-import type { ImageDecoder } from '../data/image.ts';
+import { ImageDecodeError, SHRINK_BEFORE_PACKING, type ImageDecoder, type RgbaImage } from '../data/image.ts';
 import { toGrayRow } from '../data/pack.ts';
 import type { U8Matrix } from '../nmf/matrix.ts';
 import { CpuSearch } from '../search/cpu-search.ts';
@@ -69,6 +69,19 @@ export class SampleSearch {
   search(request: SearchRequest): Promise<SearchResponse> {
     checkRequest(request);
     return this.trainer.betweenBatches((solver, factors) => this.searchNow(request, solver, factors));
+  }
+
+  /** Decodes a query photo, rewording the decoder's too-large advice, which is written for packing a data set. */
+  private async decodePhoto(bytes: Uint8Array, name: string): Promise<RgbaImage> {
+    try {
+      return await this.decoder.decode(bytes, name);
+    } catch (error) {
+      if (error instanceof ImageDecodeError && error.message.endsWith(SHRINK_BEFORE_PACKING)) {
+        const message = `${error.message.slice(0, -SHRINK_BEFORE_PACKING.length)}shrink it before searching with it`;
+        throw new ImageDecodeError(message, { cause: error });
+      }
+      throw error;
+    }
   }
 
   destroy(): void {
@@ -138,7 +151,7 @@ export class SampleSearch {
     }
 
     // The same decoder, grayscale and resize as the dataset, so a photo of a dataset file gives that file's row.
-    const image = await this.decoder.decode(query.photo, query.name);
+    const image = await this.decodePhoto(query.photo, query.name);
     const pixels = toGrayRow(image, width, height);
     // The solver fits V scaled to [0, 1], so the photo is projected on that scale too.
     const scaled = Float64Array.from(pixels, (pixel) => pixel / 255);

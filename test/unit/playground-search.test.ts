@@ -159,6 +159,17 @@ describe('playground search on the CPU engine', () => {
     await expect(search.search({ query: { index: 12 }, k: 3, dissimilar: false })).rejects.toThrow(/samples 0 to 11/);
   });
 
+  it('rejects a photo over the pixel limit', async () => {
+    const { search } = await trainedSearch(0);
+    // A PNG signature and an IHDR chunk that declares 10000×10000 pixels, over the 50 megapixel limit.
+    const header = new Uint8Array(33);
+    header.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+    new DataView(header.buffer).setUint32(16, 10_000);
+    new DataView(header.buffer).setUint32(20, 10_000);
+    const searching = search.search({ query: { photo: header, name: 'huge.png' }, k: 3, dissimilar: false });
+    await expect(searching).rejects.toThrow(/over the limit of .*; shrink it before searching with it$/);
+  });
+
   it('searches while training runs', async () => {
     const { trainer, search } = await trainedSearch(0);
     await trainer.play();

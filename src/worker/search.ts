@@ -68,6 +68,9 @@ export class SampleSearch {
 
   search(request: SearchRequest): Promise<SearchResponse> {
     checkRequest(request);
+    if (!this.trainer.trainingData) {
+      return Promise.reject(new Error('the data set is still loading; search again once training starts'));
+    }
     return this.trainer.betweenBatches((solver, factors) => this.searchNow(request, solver, factors));
   }
 

@@ -170,6 +170,14 @@ describe('playground search on the CPU engine', () => {
     await expect(searching).rejects.toThrow(/over the limit of .*; shrink it before searching with it$/);
   });
 
+  it('rejects a search while the data set loads', async () => {
+    const trainer = new Trainer(cpuHost, { rank: 3, seed: 7, iterationsPerUpdate: 20, maxIterations: 100_000 });
+    const search = new SampleSearch(trainer, createNodeDecoder());
+    await expect(search.search({ query: { index: 0 }, k: 3, dissimilar: false })).rejects.toThrow(
+      'the data set is still loading; search again once training starts',
+    );
+  });
+
   it('searches while training runs', async () => {
     const { trainer, search } = await trainedSearch(0);
     await trainer.play();

@@ -54,7 +54,10 @@ async function sendBundle(response: ServerResponse, paths: string[], total: numb
   response.end();
 }
 
-/** Serves `dataPath` (a folder or a zip) to the playground; with no path, the routes return 404 and the page trains on MNIST. */
+/**
+ * Serves `dataPath` (a folder or a zip) to the playground. With no path, the
+ * index route returns 204 No Content, the bundle route 404, and the page trains on MNIST.
+ */
 export function catlabData(dataPath: string | undefined): Plugin {
   let listed: { index: ServerIndex; paths: string[] } | undefined;
   return {
@@ -65,6 +68,11 @@ export function catlabData(dataPath: string | undefined): Plugin {
         if (route !== DATA_INDEX_ROUTE && route !== DATA_BUNDLE_ROUTE) return next();
         if (!LOOPBACK.has(request.socket.remoteAddress ?? '')) {
           response.writeHead(403).end('the dataset routes answer loopback clients only');
+          return;
+        }
+        if (!dataPath && route === DATA_INDEX_ROUTE) {
+          // 204 rather than 404, because the page requests the index on every load and the browser logs each 404 as a console error.
+          response.writeHead(204, { 'cache-control': 'no-store' }).end();
           return;
         }
         if (!dataPath) {

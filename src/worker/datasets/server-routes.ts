@@ -4,7 +4,7 @@
  * reads them.
  */
 
-/** GET: the `ServerIndex` of the folder or zip, or 404 when the server was started without `--data`. */
+/** GET: the `ServerIndex` of the folder or zip, or 204 No Content when the server was started without `--data`. */
 export const DATA_INDEX_ROUTE = '/@catlab/data/index.json';
 
 /** GET: the bytes of every entry of the index, concatenated in index order. */

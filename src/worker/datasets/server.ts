@@ -8,7 +8,8 @@ import { throwIfAborted, type ImageEntry, type ProgressReporter } from './types.
 /** Returns the served dataset's index, or null when the server serves none. */
 export async function fetchServerIndex(signal?: AbortSignal): Promise<ServerIndex | null> {
   const response = await fetch(DATA_INDEX_ROUTE, { signal });
-  if (response.status === 404) return null;
+  // The server returns 204 No Content without --data. A 404 is also read as no data set, for servers that predate the 204.
+  if (response.status === 204 || response.status === 404) return null;
   if (!response.ok) throw new Error(`fetching ${DATA_INDEX_ROUTE} failed with HTTP ${response.status}; restart npm start`);
   const index = (await response.json()) as ServerIndex;
   if (!Array.isArray(index.entries)) throw new Error(`${DATA_INDEX_ROUTE} returned no entries list; restart npm start`);

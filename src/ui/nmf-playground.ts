@@ -124,7 +124,7 @@ export class NmfPlayground extends LitElement {
         <section><loss-chart></loss-chart></section>
         <section><reconstruction-view @search-sample=${this.onSearchSample}></reconstruction-view></section>
       </div>
-      <section><search-panel></search-panel></section>
+      <section><search-panel .samples=${dataset?.samples}></search-panel></section>
       <section>
         <component-tiles .colormap=${this.options.colormap} @colormap-change=${this.onColormapChange} @sample-chosen=${this.onSampleChosen}></component-tiles>
       </section>

@@ -28,6 +28,7 @@ export class SearchPanel extends LitElement {
     result: { state: true },
     error: { state: true },
     exportMessage: { state: true },
+    samples: { attribute: false },
   };
 
   static override styles = css`
@@ -48,6 +49,8 @@ export class SearchPanel extends LitElement {
   /** Builds the search bundle in the worker; set by the page. */
   exportSource?: () => Promise<BundleExport>;
 
+  /** Samples in the data set, or undefined while it loads; set by the page. */
+  declare samples?: number;
   /** Results per list. */
   declare count: number;
   declare result?: SearchResponse;
@@ -196,8 +199,13 @@ export class SearchPanel extends LitElement {
     const input = this.renderRoot.querySelector<HTMLInputElement>('input[data-role=index]');
     const text = input?.value.trim() ?? '';
     const index = Number(text);
-    if (text === '' || !Number.isInteger(index) || index < 0) {
-      this.error = `sample index "${text}" is invalid; type a whole number from 0`;
+    const samples = this.samples;
+    if (samples === undefined) {
+      this.error = 'the data set is still loading; search again once training starts';
+      return;
+    }
+    if (text === '' || !Number.isInteger(index) || index < 0 || index >= samples) {
+      this.error = `sample index "${text}" is invalid; type a whole number from 0 to ${samples - 1}`;
       return;
     }
     this.searchFor({ index });

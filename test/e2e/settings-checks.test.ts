@@ -1,6 +1,6 @@
-// Invalid settings in the URL and in the rank field, on 60 MNIST digits in
-// Chromium with WebGPU on SwiftShader: each one gets a banner message and the
-// page keeps showing the settings it trains with.
+// Invalid values in the URL, the rank field and the search index field, on 60
+// MNIST digits in Chromium with WebGPU on SwiftShader: each one gets a message
+// with the valid range, and the page keeps showing the settings it trains with.
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bannerText, launchChromium, openPage, startPlayground, waitForIteration, type Playground } from './harness.ts';
@@ -46,5 +46,15 @@ describe('settings checks on the page', () => {
       await page.locator('error-banner button[data-action=dismiss]').first().click();
     }
     expect(new URL(page.url()).searchParams.get('rank')).toBeNull();
+  });
+
+  it('search index error gives the range', async () => {
+    const index = page.locator('search-panel input[data-role=index]');
+    const error = page.locator('search-panel [data-role=search-error]');
+    for (const text of ['-1', '', '60']) {
+      await index.fill(text);
+      await index.press('Enter');
+      await expect.poll(() => error.textContent()).toBe(`sample index "${text}" is invalid; type a whole number from 0 to 59`);
+    }
   });
 });

@@ -51,6 +51,12 @@ export class CompareChart extends LitElement {
     this.xAxis = 'iteration';
   }
 
+  /** Label of the plot's horizontal axis; read by the e2e tests. */
+  get xLabel(): string | undefined {
+    const label = this.plot?.axes[0]?.label;
+    return typeof label === 'string' ? label : undefined;
+  }
+
   /** Clears every series and keeps `count` empty ones. */
   setRunCount(count: number): void {
     this.series.length = 0;

@@ -180,8 +180,8 @@ export class NmfCompare extends LitElement {
 
   /** Starts new runs in the worker and clears what the page holds of the old ones. */
   private async applyRuns(runs: RunSettings[]): Promise<void> {
-    await this.api().setRuns(runs);
     this.setOptions({ ...this.options, runs });
+    await this.api().setRuns(runs);
     this.renderRoot.querySelector('compare-chart')?.setRunCount(runs.length);
     this.components = [];
     this.latest = [];

@@ -49,6 +49,7 @@ describe('compare page on MNIST', () => {
       expect(run[run.length - 1]).toBeLessThan(run[0]);
     }
     expect(await page.locator('[data-testid=dataset]').textContent()).toMatch(/100 images of 28×28/);
+    expect(await page.locator('[data-testid=engine]').textContent()).toMatch(/^GPU: /);
     expect(await page.locator('compare-chart .u-series').count()).toBe(4);
     expect(await page.locator('nmf-compare .tiles [data-run="2"] canvas').count()).toBe(4);
     expect(await page.locator('nmf-compare table.measures tr[data-run="1"] td[data-measure=explainedVariance]').textContent()).toMatch(/^0\.\d+/);
@@ -56,14 +57,14 @@ describe('compare page on MNIST', () => {
 
   it('steps one paused run by exactly N while the others train', async () => {
     await page.locator('compare-run-table tr[data-run="1"] [data-command=pause]').click();
-    await expect.poll(async () => (await runStates(page))[1]).toBe('paused');
+    await expect.poll(async () => (await runStates(page))[1], { timeout: PAGE_TIMEOUT_MS }).toBe('paused');
     const before = await runIterations(page);
     await page.waitForTimeout(1000);
     expect((await runIterations(page))[1]).toBe(before[1]);
 
     await page.locator('compare-run-table tr[data-run="1"] [data-command=step-n]').click();
     await expect.poll(async () => (await runIterations(page))[1], { timeout: PAGE_TIMEOUT_MS }).toBe(before[1] + 7);
-    await expect.poll(async () => (await runStates(page))[1]).toBe('paused');
+    await expect.poll(async () => (await runStates(page))[1], { timeout: PAGE_TIMEOUT_MS }).toBe('paused');
     const after = await runIterations(page);
     expect(after[1]).toBe(before[1] + 7);
     expect(after[0]).toBeGreaterThan(before[0]);
@@ -73,11 +74,11 @@ describe('compare page on MNIST', () => {
 
   it('steps a run alone while the others are paused', async () => {
     await page.locator('[data-command=pause-all]').click();
-    await expect.poll(() => runStates(page)).toEqual(['paused', 'paused', 'paused']);
+    await expect.poll(() => runStates(page), { timeout: PAGE_TIMEOUT_MS }).toEqual(['paused', 'paused', 'paused']);
     const before = await runIterations(page);
     await page.locator('compare-run-table tr[data-run="0"] [data-command=step-n]').click();
     await expect.poll(async () => (await runIterations(page))[0], { timeout: PAGE_TIMEOUT_MS }).toBe(before[0] + 7);
-    await expect.poll(async () => (await runStates(page))[0]).toBe('paused');
+    await expect.poll(async () => (await runStates(page))[0], { timeout: PAGE_TIMEOUT_MS }).toBe('paused');
     expect(await runIterations(page)).toEqual([before[0] + 7, before[1], before[2]]);
   });
 
@@ -99,6 +100,42 @@ describe('compare page on MNIST', () => {
     expect((await chartLosses(restored)).length).toBe(3);
     expect(restoredErrors).toEqual([]);
     await restored.close();
+  });
+
+  it('plots the loss against seconds', async () => {
+    await page.locator('nmf-compare input[name=xAxis]').check();
+    await expect.poll(() => new URL(page.url()).searchParams.get('x')).toBe('seconds');
+    await expect.poll(() => page.locator('compare-chart').evaluate((chart) => (chart as HTMLElement & { xLabel?: string }).xLabel)).toBe('seconds');
+    const seconds = await page.locator('compare-chart').evaluate((chart) => (chart as HTMLElement & { series: { seconds: number[] }[] }).series.map((run) => run.seconds));
+    for (const run of seconds) {
+      expect(run[0]).toBeGreaterThan(0);
+      for (let i = 1; i < run.length; i++) expect(run[i]).toBeGreaterThanOrEqual(run[i - 1]);
+    }
+    await page.locator('nmf-compare input[name=xAxis]').uncheck();
+    await expect.poll(() => new URL(page.url()).searchParams.get('x')).toBeNull();
+  });
+
+  it('adds and removes runs', async () => {
+    await page.locator('compare-run-table [data-command=add-run]').click();
+    await expect.poll(() => runStates(page), { timeout: PAGE_TIMEOUT_MS }).toEqual(['paused', 'paused', 'paused', 'paused']);
+    expect(new URL(page.url()).searchParams.get('runs')).toBe(`${RUNS}|cd:2:nndsvd:4:4`);
+    expect(await runIterations(page)).toEqual([0, 0, 0, 0]);
+    expect(await page.locator('compare-run-table [data-command=add-run]').isDisabled()).toBe(true);
+
+    await page.locator('compare-run-table tr[data-run="0"] [data-command=remove]').click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('runs')).toBe('mu:1:nndsvda:2:4|cd:2:nndsvd:3:4|cd:2:nndsvd:4:4');
+    await expect.poll(() => runStates(page), { timeout: PAGE_TIMEOUT_MS }).toEqual(['paused', 'paused', 'paused']);
+    expect(await chartLosses(page)).toEqual([[], [], []]);
+  });
+
+  it('trains on the CPU engine with cpu=1', async () => {
+    const { page: cpu, pageErrors: cpuErrors } = await openPage(browser, `${server.url}compare.html?runs=mu:2:random:1:4|cd:2:nndsvda:1:4&limit=60&cpu=1`);
+    await expect.poll(async () => Math.min(...(await runIterations(cpu))), { timeout: PAGE_TIMEOUT_MS, interval: 250 }).toBeGreaterThanOrEqual(5);
+    expect(await cpu.locator('[data-testid=engine]').textContent()).toMatch(/^CPU/);
+    expect(await cpu.locator('[data-testid=dataset]').textContent()).toMatch(/60 images of 28×28/);
+    for (const run of await chartLosses(cpu)) expect(run[run.length - 1]).toBeLessThan(run[0]);
+    expect(cpuErrors).toEqual([]);
+    await cpu.close();
   });
 
   it('links from the playground', async () => {

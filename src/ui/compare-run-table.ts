@@ -41,7 +41,7 @@ export class CompareRunTable extends LitElement {
   declare statuses: RunStatus[];
   /** Iterations of the step buttons. */
   declare stepSize: number;
-  /** Why the last edit of each run was rejected, by run index. */
+  /** Rejection message of the last edit of each run, by run index. */
   declare invalid: Record<number, string>;
 
   constructor() {

@@ -93,7 +93,7 @@ export class NmfCompare extends LitElement {
         <h1>catlab · compare solvers</h1>
         <a href="./">playground</a>
         <span data-testid="dataset">${dataset ? `${dataset.name}: ${dataset.samples} images of ${dataset.width}×${dataset.height}` : 'loading…'}</span>
-        <span data-testid="engine">${this.engine ? (this.engine.kind === 'gpu' ? `GPU: ${this.engine.adapter}` : `CPU (${this.engine.cpuReason})`) : ''}</span>
+        <span data-testid="engine">${this.engineText()}</span>
       </header>
       <error-banner></error-banner>
       <section class="controls">
@@ -115,6 +115,12 @@ export class NmfCompare extends LitElement {
       <section>${this.renderMeasures()}</section>
       <section class="tiles">${this.options.runs.map((_, index) => this.renderTiles(index))}</section>
     `;
+  }
+
+  private engineText(): string {
+    if (!this.engine) return '';
+    if (this.engine.kind === 'gpu') return `GPU: ${this.engine.adapter}`;
+    return `CPU (${this.engine.cpuReason})`;
   }
 
   private renderMeasures() {
@@ -178,7 +184,7 @@ export class NmfCompare extends LitElement {
     }
   }
 
-  /** Starts new runs in the worker and clears what the page holds of the old ones. */
+  /** Starts new runs in the worker and clears the page's points and tiles of the old ones. */
   private async applyRuns(runs: RunSettings[]): Promise<void> {
     this.setOptions({ ...this.options, runs });
     await this.api().setRuns(runs);

@@ -2,7 +2,7 @@
  * One run of the compare page: a solver with its own settings on the shared
  * V, its points and its play/pause/step commands. Commands of one run execute
  * one at a time in arrival order. Training runs in a loop outside that
- * queue, so `poll()` is answered while it trains.
+ * queue, so the worker returns `poll()` results while the run trains.
  */
 import type { GpuMatrixV } from '../nmf/gpu-matrix-v.ts';
 import { GpuNmf } from '../nmf/gpu-solver.ts';
@@ -48,6 +48,8 @@ export async function createGpuRunEngine(device: GPUDevice, v: GpuMatrixV, setti
 /** Creates the float64 CPU solver, which yields to the message queue every CPU_SLICE_MS. */
 export async function createCpuRunEngine(v: U8Matrix, settings: RunSettings): Promise<RunEngine> {
   const nmf = await CpuNmf.create(v, engineOptions(settings, 'compare'));
+  // The slice spans calls: short batches in a loop must yield too, or they starve the worker's message queue.
+  let sliceStart = performance.now();
   return {
     get iteration() {
       return nmf.iteration;
@@ -55,7 +57,6 @@ export async function createCpuRunEngine(v: U8Matrix, settings: RunSettings): Pr
     rank: nmf.rank,
     async run(iterations, signal) {
       const records: IterationRecord[] = [];
-      let sliceStart = performance.now();
       for (let i = 0; i < iterations && !signal?.aborted; i++) {
         nmf.step();
         records.push(nmf.measure());
@@ -150,13 +151,14 @@ export class CompareRun {
     return { from: start, points: this.points.slice(start) };
   }
 
-  /** Hands over a components snapshot newer than `sequence` once, and asks for the next one. */
+  /** Returns a components snapshot newer than `sequence` once, and requests the next one from the training loop. */
   takePendingComponents(sequence: number): RunComponents | null {
     const pending = this.pendingComponents;
-    this.componentsWanted = true;
-    if (!pending || pending.sequence <= sequence) return null;
-    this.pendingComponents = undefined;
-    return pending;
+    const delivered = pending && pending.sequence > sequence ? pending : null;
+    if (delivered) this.pendingComponents = undefined;
+    // The next snapshot is taken only once this one is delivered, which bounds snapshots to the page's frame rate.
+    if (!this.pendingComponents) this.componentsWanted = true;
+    return delivered;
   }
 
   /** Stops training and frees the solver. */

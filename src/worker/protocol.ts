@@ -366,8 +366,9 @@ export interface RunSettings {
   l1Ratio: number;
 }
 
-/** Fewest and most runs the compare page shows. */
+/** Minimum number of runs on the compare page. */
 export const MIN_RUNS = 2;
+/** Maximum number of runs on the compare page. */
 export const MAX_RUNS = 4;
 
 /** State of one run on the compare page. */
@@ -376,7 +377,7 @@ export type RunState =
   | 'starting'
   | 'paused'
   | 'training'
-  /** The solver could not be created or an iteration failed; `error` says why. */
+  /** The solver could not be created or an iteration failed, and `error` contains the reason. */
   | 'failed';
 
 /** The measures of one iteration of one run, as `IterationRecord` of src/nmf has them. */
@@ -396,7 +397,7 @@ export interface RunPoint {
 export interface RunStatus {
   state: RunState;
   iteration: number;
-  /** Why the run failed; set only in the `failed` state. */
+  /** Reason the run failed; set only in the `failed` state. */
   error?: WireError;
 }
 
@@ -410,7 +411,7 @@ export interface CompareCursor {
   snapshots: number[];
 }
 
-/** The rows of H of one run, sent at most once per poll. */
+/** The rows of H of one run at one iteration. */
 export interface RunComponents {
   sequence: number;
   iteration: number;
@@ -421,7 +422,7 @@ export interface RunComponents {
   H: Float32Array;
 }
 
-/** What `CompareApi.poll()` returns. */
+/** Result of `CompareApi.poll()`. */
 export interface ComparePoll {
   generation: number;
   runs: RunStatus[];

@@ -1,8 +1,12 @@
 // The compare page on the MNIST digits, in Chromium with WebGPU on
 // SwiftShader: three runs on one shared V, their curves, stepping one run
 // alone, and the runs restored from the URL.
+import { mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CATS_MISSING, findCats } from '../support/cats.ts';
 import { bannerText, launchChromium, openPage, PAGE_TIMEOUT_MS, startPlayground, type Playground } from './harness.ts';
 
 // 100 digits at rank 4 keep three runs on SwiftShader to a few seconds per check.
@@ -147,5 +151,42 @@ describe('compare page on MNIST', () => {
   it('raised no page errors', async () => {
     expect(pageErrors).toEqual([]);
     expect(await bannerText(page)).toBe('');
+  });
+});
+
+const CAT_COUNT = 40;
+const cats = findCats();
+
+describe.skipIf(!cats)(cats ? `compare page on the first ${CAT_COUNT} cat faces` : CATS_MISSING, () => {
+  let server: Playground;
+  let browser: Browser;
+  let scratch: string;
+
+  beforeAll(async () => {
+    // Links to the first images in natural order, so nothing derived from the cats is written.
+    scratch = await mkdtemp(join(tmpdir(), 'catlab-compare-'));
+    const folder = join(scratch, 'cats');
+    await mkdir(folder);
+    const names = (await readdir(cats!)).filter((name) => /^\d+\.jpg$/.test(name));
+    names.sort((a, b) => Number.parseInt(a, 10) - Number.parseInt(b, 10));
+    for (const name of names.slice(0, CAT_COUNT)) await symlink(join(cats!, name), join(folder, name));
+    server = await startPlayground({ data: folder });
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+  });
+
+  it('trains two runs on the served folder', async () => {
+    const { page, pageErrors } = await openPage(browser, `${server.url}compare.html?runs=mu:2:nndsvda:1:4|mu:1:random:1:4`);
+    await expect.poll(async () => Math.min(...(await runIterations(page))), { timeout: PAGE_TIMEOUT_MS, interval: 250 }).toBeGreaterThanOrEqual(8);
+    expect(await page.locator('[data-testid=dataset]').textContent()).toMatch(new RegExp(`cats: ${CAT_COUNT} images of 64×64`));
+    for (const run of await chartLosses(page)) expect(run[run.length - 1]).toBeLessThan(run[0]);
+    expect(await bannerText(page)).toBe('');
+    expect(pageErrors).toEqual([]);
+    await page.close();
   });
 });

@@ -57,6 +57,7 @@ class CompareWorker implements CompareApi {
     if (!this.engine) throw new Error('load() was called before start(); start the worker first');
     await this.clearRuns();
     const limit = this.engine.kind === 'cpu' ? Math.min(source.limit ?? CPU_SAMPLE_LIMIT, CPU_SAMPLE_LIMIT) : source.limit;
+    // NOTE: load progress and warnings (such as a failed cache write) are dropped here, where the playground shows them.
     const { dataset, fromCache } = await loadDataset({ ...source, limit }, { onProgress: () => undefined, onWarning: () => undefined });
     this.sharedV?.destroy();
     this.sharedV = undefined;

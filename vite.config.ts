@@ -32,6 +32,8 @@ export default defineConfig({
   // scripts/start.js sets CATLAB_DATA from `npm start -- --data PATH`.
   plugins: [catlabData(process.env.CATLAB_DATA)],
   worker: { format: 'es' },
+  // Both pages of `npm start` go into `npm run build`.
+  build: { rolldownOptions: { input: { playground: here('index.html'), compare: here('compare.html') } } },
   // Pre-bundled up front, so the dev server never reloads the page mid-run to add one.
   optimizeDeps: { include: ['lit', 'lit/directives/repeat.js', 'comlink', 'uplot', 'fflate'] },
   test: {

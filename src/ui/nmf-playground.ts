@@ -97,6 +97,7 @@ export class NmfPlayground extends LitElement {
     return html`
       <header>
         <h1>catlab · NMF playground</h1>
+        <a href=${`compare.html${this.options.limit ? `?limit=${this.options.limit}` : ''}`} data-testid="compare-link">Compare solvers</a>
         <status-line .status=${status}></status-line>
       </header>
       ${engine?.kind === 'cpu'

@@ -3,7 +3,7 @@
  * imports this module and protocol.ts from src/worker, nothing else.
  */
 import * as Comlink from 'comlink';
-import type { PlaygroundApi } from './protocol.ts';
+import type { CompareApi, PlaygroundApi } from './protocol.ts';
 
 export interface PlaygroundWorkerHandle {
   api: Comlink.Remote<PlaygroundApi>;
@@ -26,6 +26,28 @@ export function createPlaygroundWorker(onCrash: (error: Error) => void): Playgro
   });
   return {
     api: Comlink.wrap<PlaygroundApi>(worker),
+    terminate: () => worker.terminate(),
+  };
+}
+
+export interface CompareWorkerHandle {
+  api: Comlink.Remote<CompareApi>;
+  terminate(): void;
+}
+
+/**
+ * Starts the compare page's worker, which trains several runs on one shared V.
+ *
+ * @example
+ * const { api } = createCompareWorker((error) => banner.add(error, 'reload'));
+ */
+export function createCompareWorker(onCrash: (error: Error) => void): CompareWorkerHandle {
+  const worker = new Worker(new URL('./compare-worker.ts', import.meta.url), { type: 'module', name: 'catlab-compare' });
+  worker.addEventListener('error', (event) => {
+    onCrash(new Error(`the compare worker failed: ${event.message || 'its script did not load'}; reload the page`));
+  });
+  return {
+    api: Comlink.wrap<CompareApi>(worker),
     terminate: () => worker.terminate(),
   };
 }

@@ -351,6 +351,115 @@ export interface PlaygroundApi {
   debugRaiseValidationError(): Promise<void>;
 }
 
+// --- The compare page: 2 to 4 runs with their own settings on one shared V. ---
+
+/** Settings of one run on the compare page; the page keeps them in the URL. */
+export interface RunSettings {
+  solver: 'mu' | 'cd';
+  /** β of the β-divergence: 2 Frobenius, 1 Kullback-Leibler, 0 Itakura-Saito; `cd` needs 2. */
+  beta: number;
+  init: 'random' | 'nndsvd' | 'nndsvda' | 'nndsvdar';
+  seed: number;
+  rank: number;
+  alphaW: number;
+  alphaH: number;
+  l1Ratio: number;
+}
+
+/** Minimum number of runs on the compare page. */
+export const MIN_RUNS = 2;
+/** Maximum number of runs on the compare page. */
+export const MAX_RUNS = 4;
+
+/** State of one run on the compare page. */
+export type RunState =
+  /** The solver is being created (NNDSVD starts run an SVD first). */
+  | 'starting'
+  | 'paused'
+  | 'training'
+  /** The solver could not be created or an iteration failed, and `error` contains the reason. */
+  | 'failed';
+
+/** The measures of one iteration of one run, as `IterationRecord` of src/nmf has them. */
+export interface RunPoint {
+  iteration: number;
+  loss: number;
+  relativeError: number;
+  explainedVariance: number;
+  sparsenessW: number;
+  sparsenessH: number;
+  zerosW: number;
+  zerosH: number;
+  /** Training time of this run up to this iteration, in seconds, summed over its batches. */
+  seconds: number;
+}
+
+export interface RunStatus {
+  state: RunState;
+  iteration: number;
+  /** Reason the run failed; set only in the `failed` state. */
+  error?: WireError;
+}
+
+/** Position of the compare page in each run's stream, indexed like the runs. */
+export interface CompareCursor {
+  /** Generation of the runs the page holds; `setRuns()` starts a new one. */
+  generation: number;
+  /** Points of each run the page holds. */
+  points: number[];
+  /** Sequence number of the last components snapshot received of each run. */
+  snapshots: number[];
+}
+
+/** The rows of H of one run at one iteration. */
+export interface RunComponents {
+  sequence: number;
+  iteration: number;
+  rank: number;
+  width: number;
+  height: number;
+  /** `rank × features`, row-major. */
+  H: Float32Array;
+}
+
+/** Result of `CompareApi.poll()`. */
+export interface ComparePoll {
+  generation: number;
+  runs: RunStatus[];
+  /** New points of each run since the cursor; `from` is the index of the first. */
+  points: { from: number; points: RunPoint[] }[];
+  /** A newer snapshot of each run's components, or null. */
+  components: (RunComponents | null)[];
+}
+
+/**
+ * The compare worker's API, called through comlink. It uploads V once and
+ * trains one solver per run on it; every run plays, pauses and steps on its
+ * own.
+ *
+ * @example
+ * await api.start({ forceCpu: false, debug: false });
+ * await api.load({ kind: 'auto', size: 64, limit: 200 });
+ * await api.setRuns([{ solver: 'mu', beta: 2, init: 'random', seed: 1, rank: 8, alphaW: 0, alphaH: 0, l1Ratio: 0 }, ...]);
+ * await api.play(0);
+ */
+export interface CompareApi {
+  /** Picks the engine as `PlaygroundApi.start()` does. */
+  start(options: StartOptions): Promise<EngineInfo>;
+  /** Reads a dataset and uploads V once for all runs; existing runs are discarded. */
+  load(source: DatasetSource): Promise<DatasetInfo>;
+  /** Replaces every run with new ones, paused at iteration 0; a run that cannot start is `failed`, not thrown. */
+  setRuns(runs: RunSettings[]): Promise<void>;
+  /** Trains run `index` until `pause()`. */
+  play(index: number): Promise<void>;
+  /** Stops run `index` after its batch in progress and returns its iteration count. */
+  pause(index: number): Promise<number>;
+  /** Pauses run `index`, runs exactly `iterations` iterations of it, and returns its iteration count. */
+  step(index: number, iterations: number): Promise<number>;
+  /** Returns every run's state and what is newer than `cursor`; call it once per animation frame. */
+  poll(cursor: CompareCursor): Promise<ComparePoll>;
+}
+
 /** Converts anything thrown into the form that crosses the boundary. */
 export function toWireError(error: unknown): WireError {
   if (error instanceof Error) return { name: error.name, message: error.message, stack: error.stack };

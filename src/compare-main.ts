@@ -1,0 +1,2 @@
+// Entry of the compare page (compare.html).
+import './ui/nmf-compare.ts';

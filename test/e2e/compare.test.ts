@@ -180,11 +180,13 @@ describe.skipIf(!cats)(cats ? `compare page on the first ${CAT_COUNT} cat faces`
     if (scratch) await rm(scratch, { recursive: true, force: true });
   });
 
-  it('trains two runs on the served folder', async () => {
-    const { page, pageErrors } = await openPage(browser, `${server.url}compare.html?runs=mu:2:nndsvda:1:4|mu:1:random:1:4`);
+  it('trains three runs on the served folder', async () => {
+    const { page, pageErrors } = await openPage(browser, `${server.url}compare.html?runs=mu:2:nndsvda:1:4|mu:1:random:1:4|cd:2:nndsvd:1:4`);
     await expect.poll(async () => Math.min(...(await runIterations(page))), { timeout: PAGE_TIMEOUT_MS, interval: 250 }).toBeGreaterThanOrEqual(8);
     expect(await page.locator('[data-testid=dataset]').textContent()).toMatch(new RegExp(`cats: ${CAT_COUNT} images of 64×64`));
-    for (const run of await chartLosses(page)) expect(run[run.length - 1]).toBeLessThan(run[0]);
+    const losses = await chartLosses(page);
+    expect(losses).toHaveLength(3);
+    for (const run of losses) expect(run[run.length - 1]).toBeLessThan(run[0]);
     expect(await bannerText(page)).toBe('');
     expect(pageErrors).toEqual([]);
     await page.close();

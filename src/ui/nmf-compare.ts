@@ -171,6 +171,8 @@ export class NmfCompare extends LitElement {
 
   private async boot(): Promise<void> {
     this.worker = createCompareWorker((error) => this.showError(error));
+    // The banner exists only after the first render, and boot() starts before it.
+    await this.updateComplete;
     for (const message of this.urlErrors) this.showError(new RangeError(message));
     try {
       this.engine = await this.api().start({ forceCpu: this.options.forceCpu, debug: false });

@@ -106,6 +106,12 @@ describe('compare page on MNIST', () => {
     await restored.close();
   });
 
+  it('names a bad runs parameter on the banner', async () => {
+    const { page: bad } = await openPage(browser, `${server.url}compare.html?limit=100&runs=garbage`);
+    await expect.poll(() => bannerText(bad), { timeout: PAGE_TIMEOUT_MS }).toMatch(/run 'garbage' is invalid/);
+    await bad.close();
+  });
+
   it('plots the loss against seconds', async () => {
     await page.locator('nmf-compare input[name=xAxis]').check();
     await expect.poll(() => new URL(page.url()).searchParams.get('x')).toBe('seconds');

@@ -17,6 +17,7 @@ import { nodeGpu } from './node-gpu.ts';
 import { adapterName, requestDevice, type AdapterSummary } from '../src/gpu/device.ts';
 import { CpuSearch } from '../src/search/cpu-search.ts';
 import { GpuSearch } from '../src/search/gpu-search.ts';
+import { createRandom } from '../src/nmf/random.ts';
 
 /** The real W: one row per cat of the data set, at the rank catlab factors it. */
 export const REAL_SAMPLES = 15747;
@@ -74,14 +75,8 @@ export interface SearchBenchRecord {
 
 /** Deterministic non-negative W with about a third of the entries zero, like a trained W. */
 function randomW(samples: number, rank: number, seed: number): Float32Array {
-  let state = seed >>> 0 || 1;
-  const next = () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4294967296;
-  };
-  return Float32Array.from({ length: samples * rank }, () => (next() < 0.35 ? 0 : next()));
+  const random = createRandom(seed);
+  return Float32Array.from({ length: samples * rank }, () => (random.uniform() < 0.35 ? 0 : random.uniform()));
 }
 
 function isSoftwareAdapter(adapter: AdapterSummary): boolean {

@@ -71,7 +71,7 @@ async function loadNpyInput(path: string, limit?: number): Promise<PackResult> {
   }
   if (array.dtype !== 'uint8') {
     throw new Error(
-      `${path} holds a ${array.shape.join(' × ')} array of dtype ${array.dtype}; V must be a 2-D uint8 array ` +
+      `${path} contains a ${array.shape.join(' × ')} array of dtype ${array.dtype}; V must be a 2-D uint8 array ` +
         '(samples × features), as `catlab pack` writes it. From values in [0, 1], NumPy makes one with ' +
         '(V * 255).round().astype(numpy.uint8)',
     );

@@ -20,7 +20,7 @@ export interface CatlabDevice {
   adapterInfo: AdapterSummary;
 }
 
-/** What the status line and the benchmark print about the adapter. */
+/** Adapter facts that the status line and the benchmark print. */
 export interface AdapterSummary {
   vendor: string;
   architecture: string;
@@ -70,7 +70,7 @@ export async function requestDevice(gpu: GPU, options: { powerPreference?: GPUPo
   };
 }
 
-/** A GPU failure: the device was lost, or a command raised an error nobody caught. */
+/** A GPU failure: the device was lost, or a command raised an error that no error scope caught. */
 export interface GpuFailure {
   kind: 'device-lost' | 'validation' | 'out-of-memory' | 'internal';
   message: string;

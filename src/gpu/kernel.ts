@@ -7,7 +7,7 @@
  * so the numbers live in one place.
  */
 
-/** How a kernel binds one resource. */
+/** Buffer binding type of one kernel resource. */
 export type BindingKind = 'uniform' | 'read-only-storage' | 'storage';
 
 export interface KernelDescription {

@@ -25,7 +25,7 @@ export const MATMUL: KernelDescription = {
 };
 
 /**
- * How an operand is stored.
+ * Storage layout of an operand.
  * - `f32`: row-major as the product uses it.
  * - `f32-transposed`: row-major as its transpose, so the kernel reads it transposed.
  * - `u8`: 8-bit pixels packed four per u32 along rows, rows padded to whole words.

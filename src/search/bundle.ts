@@ -137,7 +137,7 @@ export function buildBundle(input: BundleInput): SearchBundle {
   };
 }
 
-/** The bundle's files other than `sprite.png`, whose encoding is the host's. */
+/** Returns the bundle's files other than `sprite.png`, which the host encodes. */
 export function bundleFiles(bundle: SearchBundle): Map<string, Uint8Array> {
   const { samples, rank, imageWidth, imageHeight } = bundle.manifest;
   return new Map([

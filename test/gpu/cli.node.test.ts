@@ -20,7 +20,7 @@ const cats = findCats();
 
 let folder: string;
 
-/** A 16 × 16 JPEG whose brightness ramps with `seed`. */
+/** Encodes a 16 × 16 JPEG whose brightness ramps with `seed`. */
 function jpegFile(seed: number): Buffer {
   const data = Buffer.alloc(16 * 16 * 4);
   for (let i = 0; i < 16 * 16; i++) {
